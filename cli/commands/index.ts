@@ -1,0 +1,4 @@
+import type { Command } from '../command';
+
+/** Every command, loaded on demand so one command's dependencies never slow another's start. */
+export const commands: Record<string, () => Promise<{ default: Command }>> = {};

@@ -1,0 +1,137 @@
+import type { Messages } from './en';
+
+const es: Messages = {
+  app: {
+    name: 'Userdeck',
+    tagline: 'Administración de directorios de usuarios',
+  },
+  nav: {
+    main: 'Navegación principal',
+    dashboard: 'Panel',
+    users: 'Usuarios',
+    groups: 'Grupos',
+    roles: 'Roles',
+    files: 'Archivos',
+    settings: 'Ajustes',
+    connections: 'Conexiones',
+    toggle: 'Mostrar u ocultar la navegación',
+  },
+  topbar: {
+    search: 'Buscar usuarios, grupos y roles',
+    connection: 'Conexión',
+    noConnection: 'Sin conexión',
+    manageConnections: 'Gestionar conexiones…',
+    theme: 'Tema',
+    language: 'Idioma',
+  },
+  theme: {
+    label: 'Tema',
+    system: 'Como el sistema',
+    light: 'Claro',
+    dark: 'Oscuro',
+  },
+  language: {
+    label: 'Idioma',
+    system: 'Como el sistema',
+    en: 'English',
+    es: 'Español',
+    fr: 'Français',
+  },
+  views: {
+    dashboard: {
+      title: 'Panel',
+      emptyTitle: 'Todavía no hay ningún directorio conectado',
+      emptyText: 'Conéctese a un directorio para ver de un vistazo sus usuarios, accesos y licencias.',
+      emptyAction: 'Configurar una conexión',
+    },
+    users: {
+      title: 'Usuarios',
+      emptyTitle: 'Elija un directorio para ver sus usuarios',
+      emptyText:
+        'Seleccione una conexión en la barra superior, o inicie el directorio local, para buscar, filtrar y gestionar usuarios.',
+      emptyAction: 'Ir a conexiones',
+    },
+    groups: {
+      title: 'Grupos',
+      emptyTitle: 'No hay grupos que mostrar',
+      emptyText: 'Los grupos aparecen aquí cuando está conectado a un directorio que los tiene.',
+      emptyAction: 'Ir a conexiones',
+    },
+    roles: {
+      title: 'Roles',
+      emptyTitle: 'No hay roles que mostrar',
+      emptyText: 'Conéctese a un directorio Userdeck para revisar los roles y lo que permite cada uno.',
+      emptyAction: 'Ir a conexiones',
+    },
+    files: {
+      title: 'Archivos',
+      emptyTitle: 'Prepare un archivo de usuarios',
+      emptyText: 'Abra un archivo CSV, Excel, XML, JSON o LDIF para revisarlo, incluso sin conexión, antes de importarlo.',
+      openFile: 'Abrir un archivo…',
+      picked: 'Abierto {name} ({size})',
+      cancelled: 'No se eligió ningún archivo.',
+    },
+    settings: {
+      title: 'Ajustes',
+      appearance: 'Apariencia',
+      about: 'Acerca de',
+      version: 'Versión {version}',
+      mode: 'Ejecutándose como: {mode}',
+      modes: {
+        electron: 'aplicación de escritorio',
+        bridge: 'puente de navegador',
+      },
+    },
+    connections: {
+      title: 'Conexiones',
+      emptyTitle: 'Todavía no hay conexiones',
+      emptyText:
+        'Añada los directorios que administra. El directorio local siempre está disponible y se inicia cuando lo necesita.',
+      emptyAction: 'Añadir una conexión',
+    },
+    notFound: {
+      title: 'Página no encontrada',
+      text: 'Esta página no existe. Use la navegación para ir a otra parte.',
+    },
+  },
+  common: {
+    close: 'Cerrar',
+    retry: 'Reintentar',
+    dismiss: 'Descartar',
+    loading: 'Cargando…',
+  },
+  errors: {
+    invalidInput: 'Se rechazó la solicitud: el campo «{field}» no es válido.',
+    unknownChannel: 'La aplicación pidió algo que no conoce ({channel}).',
+    forbiddenSender: 'La solicitud vino de una página no fiable y se rechazó.',
+    internal: 'Algo falló dentro de Userdeck. Los detalles están en el registro.',
+    notFound: 'Ya no existe.',
+    conflict: 'Entra en conflicto con algo que ya existe.',
+    staleVersion: 'Otra persona lo cambió mientras tanto. Revise su versión antes de guardar la suya.',
+    unauthorized: 'Vuelva a iniciar sesión.',
+    forbidden: 'No tiene permiso para hacer esto.',
+    offline: 'No tiene conexión.',
+    unreachable: 'No se puede contactar con el servidor.',
+    tls: 'El certificado del servidor no es de confianza.',
+    timeout: 'El servidor tardó demasiado en responder.',
+    cancelled: 'Cancelado.',
+    rateLimited: 'Demasiadas solicitudes. Inténtelo de nuevo en un momento.',
+    server: 'El servidor informó de un error.',
+    keychainUnavailable: 'El llavero del sistema no está disponible.',
+    dialogCancelled: 'No se eligió ningún archivo.',
+    badFile: 'No se puede leer el archivo {name}.',
+    notSupported: 'Este servidor no lo admite.',
+    bridgeUnreachable: 'El servicio de Userdeck en segundo plano no responde. ¿Sigue en marcha?',
+  },
+  validation: {
+    invalid_type: 'Tipo de valor incorrecto.',
+    invalid_value: 'Este valor no es uno de los permitidos.',
+    invalid_format: 'Este valor no tiene el formato correcto.',
+    too_small: 'Demasiado corto o demasiado pequeño.',
+    too_big: 'Demasiado largo o demasiado grande.',
+    unrecognized_keys: 'Campo inesperado.',
+    custom: 'Este valor no es válido.',
+  },
+};
+
+export default es;

@@ -1,0 +1,137 @@
+import type { Messages } from './en';
+
+const fr: Messages = {
+  app: {
+    name: 'Userdeck',
+    tagline: 'Administration d’annuaires d’utilisateurs',
+  },
+  nav: {
+    main: 'Navigation principale',
+    dashboard: 'Tableau de bord',
+    users: 'Utilisateurs',
+    groups: 'Groupes',
+    roles: 'Rôles',
+    files: 'Fichiers',
+    settings: 'Paramètres',
+    connections: 'Connexions',
+    toggle: 'Afficher ou masquer la navigation',
+  },
+  topbar: {
+    search: 'Rechercher des utilisateurs, groupes et rôles',
+    connection: 'Connexion',
+    noConnection: 'Aucune connexion',
+    manageConnections: 'Gérer les connexions…',
+    theme: 'Thème',
+    language: 'Langue',
+  },
+  theme: {
+    label: 'Thème',
+    system: 'Comme le système',
+    light: 'Clair',
+    dark: 'Sombre',
+  },
+  language: {
+    label: 'Langue',
+    system: 'Comme le système',
+    en: 'English',
+    es: 'Español',
+    fr: 'Français',
+  },
+  views: {
+    dashboard: {
+      title: 'Tableau de bord',
+      emptyTitle: 'Aucun annuaire connecté pour l’instant',
+      emptyText: 'Connectez-vous à un annuaire pour voir d’un coup d’œil ses utilisateurs, connexions et licences.',
+      emptyAction: 'Configurer une connexion',
+    },
+    users: {
+      title: 'Utilisateurs',
+      emptyTitle: 'Choisissez un annuaire pour lister ses utilisateurs',
+      emptyText:
+        'Choisissez une connexion dans la barre du haut, ou démarrez l’annuaire local, pour rechercher, filtrer et gérer les utilisateurs.',
+      emptyAction: 'Aller aux connexions',
+    },
+    groups: {
+      title: 'Groupes',
+      emptyTitle: 'Aucun groupe à afficher',
+      emptyText: 'Les groupes apparaissent ici une fois connecté à un annuaire qui en a.',
+      emptyAction: 'Aller aux connexions',
+    },
+    roles: {
+      title: 'Rôles',
+      emptyTitle: 'Aucun rôle à afficher',
+      emptyText: 'Connectez-vous à un annuaire Userdeck pour examiner les rôles et ce que chacun permet.',
+      emptyAction: 'Aller aux connexions',
+    },
+    files: {
+      title: 'Fichiers',
+      emptyTitle: 'Préparez un fichier d’utilisateurs',
+      emptyText: 'Ouvrez un fichier CSV, Excel, XML, JSON ou LDIF pour le vérifier, même hors ligne, avant de l’importer.',
+      openFile: 'Ouvrir un fichier…',
+      picked: '{name} ouvert ({size})',
+      cancelled: 'Aucun fichier choisi.',
+    },
+    settings: {
+      title: 'Paramètres',
+      appearance: 'Apparence',
+      about: 'À propos',
+      version: 'Version {version}',
+      mode: 'Exécuté comme : {mode}',
+      modes: {
+        electron: 'application de bureau',
+        bridge: 'pont navigateur',
+      },
+    },
+    connections: {
+      title: 'Connexions',
+      emptyTitle: 'Aucune connexion pour l’instant',
+      emptyText:
+        'Ajoutez les annuaires que vous administrez. L’annuaire local est toujours disponible et démarre quand vous en avez besoin.',
+      emptyAction: 'Ajouter une connexion',
+    },
+    notFound: {
+      title: 'Page introuvable',
+      text: 'Cette page n’existe pas. Utilisez la navigation pour aller ailleurs.',
+    },
+  },
+  common: {
+    close: 'Fermer',
+    retry: 'Réessayer',
+    dismiss: 'Ignorer',
+    loading: 'Chargement…',
+  },
+  errors: {
+    invalidInput: 'La demande a été refusée : le champ « {field} » n’est pas valide.',
+    unknownChannel: 'L’application a demandé quelque chose qu’elle ne connaît pas ({channel}).',
+    forbiddenSender: 'La demande venait d’une page non fiable et a été refusée.',
+    internal: 'Un problème est survenu dans Userdeck. Les détails sont dans le journal.',
+    notFound: 'Cela n’existe plus.',
+    conflict: 'Cela entre en conflit avec quelque chose qui existe déjà.',
+    staleVersion: 'Quelqu’un d’autre l’a modifié entre-temps. Vérifiez sa version avant d’enregistrer la vôtre.',
+    unauthorized: 'Veuillez vous reconnecter.',
+    forbidden: 'Vous n’avez pas le droit de faire cela.',
+    offline: 'Vous êtes hors ligne.',
+    unreachable: 'Le serveur est injoignable.',
+    tls: 'Le certificat du serveur n’est pas de confiance.',
+    timeout: 'Le serveur a mis trop de temps à répondre.',
+    cancelled: 'Annulé.',
+    rateLimited: 'Trop de demandes. Réessayez dans un instant.',
+    server: 'Le serveur a signalé une erreur.',
+    keychainUnavailable: 'Le trousseau du système n’est pas disponible.',
+    dialogCancelled: 'Aucun fichier choisi.',
+    badFile: 'Le fichier {name} est illisible.',
+    notSupported: 'Ce serveur ne le permet pas.',
+    bridgeUnreachable: 'Le service d’arrière-plan de Userdeck ne répond pas. Est-il toujours lancé ?',
+  },
+  validation: {
+    invalid_type: 'Type de valeur incorrect.',
+    invalid_value: 'Cette valeur ne fait pas partie des valeurs permises.',
+    invalid_format: 'Cette valeur n’est pas au bon format.',
+    too_small: 'Trop court ou trop petit.',
+    too_big: 'Trop long ou trop grand.',
+    unrecognized_keys: 'Champ inattendu.',
+    custom: 'Cette valeur n’est pas valide.',
+  },
+};
+
+export default fr;

@@ -1,0 +1,16 @@
+export {
+  mdiAccountGroup as groupsIcon,
+  mdiAccountMultiple as usersIcon,
+  mdiShieldAccount as rolesIcon,
+  mdiViewDashboard as dashboardIcon,
+  mdiFileTableBox as filesIcon,
+  mdiCog as settingsIcon,
+  mdiLanConnect as connectionsIcon,
+  mdiMagnify as searchIcon,
+  mdiThemeLightDark as themeIcon,
+  mdiTranslate as languageIcon,
+  mdiDatabase as connectionIcon,
+  mdiFolderOpen as openFileIcon,
+  mdiAlertCircle as errorIcon,
+  mdiMapMarkerQuestion as notFoundIcon,
+} from '@mdi/js';
