@@ -7,10 +7,7 @@ cd "$(dirname "$0")/.."
 
 if [ -z "${USERDECK_KEYRING_READY:-}" ]; then
   bash scripts/setup-system.sh || exit 1
-  export USERDECK_KEYRING_READY=1
-  exec dbus-run-session -- bash -c \
-    'echo -n userdeck-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec bash scripts/test.sh "$@"' \
-    bash "$@"
+  exec bash scripts/with-keyring.sh bash scripts/test.sh "$@"
 fi
 
 # A fresh clone may not have its dependencies yet.
