@@ -27,6 +27,7 @@ export default defineConfig({
           include: ['renderer/**/*.test.ts'],
           server: { deps: { inline: ['vuetify'] } },
           css: false,
+          setupFiles: ['renderer/src/test/setup.ts'],
         },
       },
     ],

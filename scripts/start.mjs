@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -16,7 +17,7 @@ function electronBinary() {
 }
 
 const run = (args) => spawn(process.execPath, args, { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
-const electronVite = require.resolve('electron-vite/bin/electron-vite.js');
+const electronVite = join(dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
 
 if (electronBinary()) {
   run([electronVite, 'preview']);
