@@ -24,6 +24,8 @@ export const errorCodes = [
   'dialogCancelled',
   'badFile',
   'notSupported',
+  'validation',
+  'notConnected',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -3,7 +3,7 @@
  * implements them, the API client and the import engine call them. Extend here, never copy.
  */
 import type { FieldSchema } from '../users/fields';
-import type { User, UserWrite } from '../users/user';
+import type { Page, User, UserWrite } from '../users/user';
 
 /** RFC 9457 problem details, as every admin API error body. */
 export interface Problem {
@@ -111,3 +111,22 @@ export interface BatchResult {
 export interface BatchResponse {
   results: BatchResult[];
 }
+
+/**
+ * `GET /api/v1/outbox?page&pageSize`: the mails the server queued, newest first. The Local directory
+ * keeps them there instead of sending, and the app shows them as a mailbox.
+ */
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  subject: string;
+  /** Plain-text body. */
+  text: string;
+  html: string | null;
+  /** Why it was sent, e.g. `invitation`, `welcome`, `passwordReset`. */
+  kind: string;
+  status: 'queued' | 'sent' | 'failed' | 'held';
+  createdAt: string;
+  sentAt: string | null;
+}
+export type OutboxPage = Page<OutboxMessage>;
