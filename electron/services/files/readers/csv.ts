@@ -1,0 +1,60 @@
+/** Delimited text (CSV, TSV, `;`, `|`): encoding, `sep=` line, delimiter and header detection. */
+import { readChunks, readHead } from '../bytes';
+import { detectDelimiter, sepLine } from '../csv/delimiter';
+import { CsvTokenizer, type CsvRow } from '../csv/tokenizer';
+import { createDecoder, detectEncoding } from '../encoding';
+import type { ProbeRow } from '../header';
+import { rowsTable } from '../rows-table';
+import type { OpenOptions, TableSource } from '../table';
+
+const sampleBytes = 1 << 20;
+
+export async function openCsv(path: string, options: OpenOptions = {}): Promise<TableSource> {
+  const head = await readHead(path, sampleBytes);
+  const detected = options.encoding ? { encoding: options.encoding, bomLength: 0 } : detectEncoding(head.bytes, { sampleIsWholeFile: head.whole });
+  const bomLength = detected.bomLength;
+  const encoding = detected.encoding;
+  const sampleDecoder = createDecoder(encoding);
+  let sample = sampleDecoder.write(head.bytes.subarray(bomLength));
+  if (head.whole) sample += sampleDecoder.end();
+  const sep = sepLine(sample);
+  const delimiter = options.delimiter ?? sep?.delimiter ?? detectDelimiter(sep ? sample.slice(sep.length) : sample, head.whole);
+  const firstLine = /^[^\r\n]*/.exec(sample)?.[0] ?? '';
+
+  async function* rows(): AsyncGenerator<ProbeRow[]> {
+    let batch: CsvRow[] = [];
+    const tokenizer = new CsvTokenizer(delimiter, (row) => batch.push(row), sep ? 1 : 0);
+    const decoder = createDecoder(encoding);
+    let skipChars = sep ? sep.length : 0;
+    const feed = (text: string) => {
+      if (skipChars > 0) {
+        const cut = Math.min(skipChars, text.length);
+        skipChars -= cut;
+        text = text.slice(cut);
+      }
+      if (text) tokenizer.push(text);
+    };
+    for await (const chunk of readChunks(path, bomLength)) {
+      feed(decoder.write(chunk));
+      if (batch.length) {
+        yield batch;
+        batch = [];
+      }
+    }
+    feed(decoder.end());
+    tokenizer.end();
+    if (batch.length) yield batch;
+  }
+
+  const table = await rowsTable(rows(), options);
+  return {
+    kind: 'csv',
+    encoding,
+    delimiter,
+    headerRow: table.headerRow,
+    columns: table.columns,
+    meta: { firstLine },
+    notices: [],
+    batches: table.batches,
+  };
+}
