@@ -1,0 +1,28 @@
+import type { AdminFeature, Capabilities } from '../../common/api/admin';
+import { loadFieldSchema } from '../custom-fields/store';
+import { route, type AnyRoute } from '../http/route';
+
+/** The admin features this server implements (later issues add theirs). */
+export const implementedFeatures: AdminFeature[] = ['users', 'groups', 'roles', 'tags', 'customFields', 'activity'];
+
+export function capabilityRoutes(): AnyRoute[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/api/v1/capabilities',
+      access: 'authenticated',
+      tag: 'meta',
+      summary: 'Version, features, limits and the field schema (custom fields, policies, roles)',
+      async handler({ ctx }): Promise<Capabilities> {
+        const { schema } = await loadFieldSchema(ctx.db.kysely);
+        return {
+          product: 'userdeck',
+          version: ctx.version,
+          features: implementedFeatures,
+          fieldSchema: schema,
+          limits: { pageSizeMax: ctx.limits.pageSizeMax, batchMax: ctx.limits.batchMax, lookupMax: ctx.limits.lookupMax },
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,37 @@
+import type { Clock } from './clock';
+import type { Db } from './db/database';
+
+export interface Limits {
+  pageSizeMax: number;
+  batchMax: number;
+  lookupMax: number;
+  /** Counting a filtered list stops here (the total is then a lower bound, `totalExact: false`). */
+  countLimit: number;
+  scimCountMax: number;
+  bulkMaxOperations: number;
+  bulkMaxPayload: number;
+  bodyMax: number;
+  filterMaxLength: number;
+  filterMaxDepth: number;
+}
+
+export const defaultLimits: Limits = {
+  pageSizeMax: 500,
+  batchMax: 1000,
+  lookupMax: 1000,
+  countLimit: 100_000,
+  scimCountMax: 1000,
+  bulkMaxOperations: 1000,
+  bulkMaxPayload: 4 * 1024 * 1024,
+  bodyMax: 1024 * 1024,
+  filterMaxLength: 4096,
+  filterMaxDepth: 32,
+};
+
+/** What every route and service of one server instance shares. */
+export interface ServerContext {
+  db: Db;
+  clock: Clock;
+  limits: Limits;
+  version: string;
+}

@@ -1,0 +1,94 @@
+/**
+ * The Userdeck directory server (DESIGN.md §4), embeddable: the `serve` command, the desktop app's
+ * Local directory and the tests all start it through `startServer`.
+ */
+import type { AddressInfo } from 'node:net';
+import { activityRoutes } from './activity/routes';
+import { ensureBootstrapToken } from './auth/bootstrap';
+import { authRoutes } from './auth/routes';
+import { capabilityRoutes } from './capabilities/routes';
+import { systemClock, type Clock } from './clock';
+import { defaultLimits, type Limits, type ServerContext } from './context';
+import { openDatabase } from './db/database';
+import { buildApp, type AppLogger } from './http/app';
+import { openApiDocument } from './http/openapi';
+import { route, type AnyRoute } from './http/route';
+import { ensureBuiltinRoles } from './roles/seed';
+import { userRoutes } from './users/routes';
+
+export const serverVersion = '0.1.0';
+
+export interface StartOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  /** `postgres://…`; SQLite in dataDir otherwise. */
+  databaseUrl?: string;
+  /** Creates an Administrator API token with this value when it does not exist yet. */
+  bootstrapToken?: string;
+  /** false serves SCIM only (a "plain SCIM" backend). Default true. */
+  adminApi?: boolean;
+  clock?: Clock;
+  logger?: AppLogger;
+  limits?: Partial<Limits>;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  /** Every route served, with its access rule (the role matrix test walks them). */
+  routes: AnyRoute[];
+  close(): Promise<void>;
+}
+
+/** All routes of a server: the admin API (unless SCIM-only) and SCIM. */
+export function allRoutes(options: { adminApi: boolean }): AnyRoute[] {
+  const admin: AnyRoute[] = options.adminApi
+    ? [...authRoutes(), ...capabilityRoutes(), ...userRoutes(), ...activityRoutes()]
+    : [];
+  const openapi = options.adminApi
+    ? [
+        route({
+          method: 'GET',
+          url: '/api/v1/openapi.json',
+          access: 'public',
+          tag: 'meta',
+          summary: 'This OpenAPI document',
+          async handler({ ctx }) {
+            return openApiDocument([...admin], ctx.version);
+          },
+        }),
+      ]
+    : [];
+  return [...admin, ...openapi];
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const db = await openDatabase({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+  try {
+    await ensureBuiltinRoles(db.kysely, clock);
+    if (options.bootstrapToken) await ensureBootstrapToken(db.kysely, clock, options.bootstrapToken);
+    const ctx: ServerContext = { db, clock, limits: { ...defaultLimits, ...options.limits }, version: serverVersion };
+    const routes = allRoutes({ adminApi: options.adminApi ?? true });
+    const app = buildApp(ctx, routes, options.logger);
+    const host = options.host ?? '127.0.0.1';
+    await app.listen({ port: options.port ?? 0, host });
+    const { port } = app.server.address() as AddressInfo;
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    return {
+      url: `http://${shownHost}:${port}`,
+      port,
+      host,
+      routes,
+      async close() {
+        await app.close();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

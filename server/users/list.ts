@@ -1,0 +1,287 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { customFieldFilters, type UserListQuery } from '../../common/users/query';
+import { parseBoolean, parseIsoDate, parseNumber } from '../../common/users/validation';
+import type { Dialect } from '../db/dialect';
+import type { Database } from '../db/schema';
+import { badRequest } from '../errors';
+import { decodeCursor, encodeCursor, type Cursor } from '../http/cursor';
+import { loadFields } from '../custom-fields/store';
+import { escapeLike, fold, minTrigramLength } from './text';
+
+type Sql = RawBuilder<unknown>;
+
+/** The sort keys of the users list and the indexed expression each one orders by. */
+const sortExpressions: Record<UserListQuery['sort'], Sql> = {
+  name: sql`users.sort_name`,
+  username: sql`users.username_lower`,
+  email: sql`coalesce(users.email_lower, '')`,
+  createdAt: sql`users.created_at`,
+  lastLoginAt: sql`coalesce(users.last_login_at, '')`,
+  loginCount: sql`users.login_count`,
+};
+const sortColumns: Record<UserListQuery['sort'], string> = {
+  name: 'sort_name',
+  username: 'username_lower',
+  email: 'email_lower',
+  createdAt: 'created_at',
+  lastLoginAt: 'last_login_at',
+  loginCount: 'login_count',
+};
+
+/** The highest code point: `x >= t and x < t || top` is the indexed form of "starts with t". */
+const top = String.fromCodePoint(0x10ffff);
+
+export interface ListOptions {
+  dialect: Dialect;
+  now: string;
+  /** Counting stops here; a larger total is reported as this number with `totalExact: false`. */
+  countLimit: number;
+}
+
+export interface IdPage {
+  ids: string[];
+  total: number;
+  totalExact: boolean;
+  nextCursor: string | null;
+  prevCursor: string | null;
+}
+
+function dayStart(value: string, field: string): string {
+  const day = parseIsoDate(value);
+  if (!day) throw badRequest(`${field} is not a date: "${value}"`, [{ field, code: 'date', params: { value } }]);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${day}T00:00:00.000Z` : new Date(value).toISOString();
+}
+function dayEnd(value: string, field: string): string {
+  const start = dayStart(value, field);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(Date.parse(start) + 86_400_000 - 1).toISOString() : start;
+}
+
+const and = (parts: Sql[]): Sql => (parts.length ? sql.join(parts, sql` and `) : sql`1 = 1`);
+
+/** Compiles every filter of the query to SQL conditions on `users` (nothing is filtered in memory). */
+export async function userConditions(db: Kysely<Database>, query: UserListQuery, options: ListOptions): Promise<Sql[]> {
+  const where: Sql[] = [];
+  const status = query.status;
+  where.push(status === 'trash' ? sql`users.deleted_at is not null` : sql`users.deleted_at is null`);
+  if (status === 'active') where.push(sql`users.active = 1`);
+  if (status === 'inactive') where.push(sql`users.active = 0`);
+  if (status === 'banned') where.push(sql`users.active = 0 and users.inactive_reason = 'banned'`);
+  if (status === 'expired')
+    where.push(sql`(users.inactive_reason = 'expired' or (users.expires_at is not null and users.expires_at <= ${options.now}))`);
+  if (query.verified !== undefined) where.push(sql`users.email_verified = ${query.verified ? 1 : 0}`);
+  if (query.external !== undefined) where.push(sql`users.external = ${query.external ? 1 : 0}`);
+  if (query.source) where.push(sql`users.source = ${query.source}`);
+  if (query.registeredFrom) where.push(sql`users.created_at >= ${dayStart(query.registeredFrom, 'registeredFrom')}`);
+  if (query.registeredTo) where.push(sql`users.created_at <= ${dayEnd(query.registeredTo, 'registeredTo')}`);
+  if (query.lastLoginFrom) where.push(sql`users.last_login_at >= ${dayStart(query.lastLoginFrom, 'lastLoginFrom')}`);
+  if (query.lastLoginTo) where.push(sql`users.last_login_at <= ${dayEnd(query.lastLoginTo, 'lastLoginTo')}`);
+  if (query.connected === 'never') where.push(sql`users.last_login_at is null`);
+  if (query.connected === 'ever') where.push(sql`users.last_login_at is not null`);
+  if (query.enrollment === 'joined') where.push(sql`(users.enrollment = 'accepted' or users.last_login_at is not null)`);
+  if (query.enrollment === 'invited') where.push(sql`users.enrollment in ('sent', 'expired') and users.last_login_at is null`);
+  if (query.enrollment === 'notPossible') where.push(sql`users.enrollment = 'not_possible'`);
+  if (query.enrollment === 'none') where.push(sql`users.enrollment = 'none' and users.last_login_at is null`);
+  if (query.segment)
+    throw badRequest('segments are not available on this server yet', [{ field: 'segment', code: 'unsupported' }]);
+
+  if (query.role?.length) {
+    const rows = await db
+      .selectFrom('roles')
+      .select(['id', 'key'])
+      .where((eb) => eb.or([eb('key', 'in', query.role!), eb('id', 'in', query.role!)]))
+      .execute();
+    const unknown = query.role.filter((r) => !rows.some((row) => row.key === r || row.id === r));
+    if (unknown.length)
+      throw badRequest(`unknown role: ${unknown.join(', ')}`, [
+        { field: 'role', code: 'unknownRole', params: { value: unknown.join(', ') } },
+      ]);
+    where.push(
+      sql`exists (select 1 from user_roles ur where ur.user_id = users.id and ur.role_id in (${sql.join(rows.map((r) => r.id))}))`,
+    );
+  }
+  if (query.group?.length) {
+    const rows = await db
+      .selectFrom('groups')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb('id', 'in', query.group!),
+          eb(
+            'name_lower',
+            'in',
+            query.group!.map((g) => g.toLowerCase()),
+          ),
+        ]),
+      )
+      .execute();
+    where.push(
+      rows.length
+        ? sql`exists (select 1 from group_members gm where gm.user_id = users.id and gm.group_id in (${sql.join(rows.map((r) => r.id))}))`
+        : sql`1 = 0`,
+    );
+  }
+  if (query.tags?.length || query.tagsMode === 'missing') {
+    const names = (query.tags ?? []).map((t) => t.toLowerCase());
+    const rows = names.length ? await db.selectFrom('tags').select('id').where('name_lower', 'in', names).execute() : [];
+    const ids = rows.map((r) => r.id);
+    const has = (list: string[]) =>
+      sql`exists (select 1 from user_tags ut where ut.user_id = users.id and ut.tag_id in (${sql.join(list)}))`;
+    if (query.tagsMode === 'missing') {
+      if (names.length === 0) where.push(sql`not exists (select 1 from user_tags ut where ut.user_id = users.id)`);
+      else if (ids.length) where.push(sql`not ${has(ids)}`);
+    } else if (query.tagsMode === 'all') {
+      if (ids.length < new Set(names).size) where.push(sql`1 = 0`);
+      else for (const id of ids) where.push(has([id]));
+    } else where.push(ids.length ? has(ids) : sql`1 = 0`);
+  }
+  const custom = customFieldFilters(query);
+  if (Object.keys(custom).length) {
+    const fields = await loadFields(db);
+    for (const [key, raw] of Object.entries(custom)) {
+      const field = fields.find((f) => f.key === key);
+      if (!field) throw badRequest(`unknown custom field "${key}"`, [{ field: `cf.${key}`, code: 'unknownField' }]);
+      where.push(customCondition(field.id, field.type, key, raw));
+    }
+  }
+  const q = query.q?.trim();
+  if (q) where.push(searchCondition(q, options.dialect));
+  return where;
+}
+
+function customCondition(fieldId: string, type: string, key: string, raw: string): Sql {
+  const value = (cond: Sql) =>
+    sql`exists (select 1 from user_field_values v where v.user_id = users.id and v.field_id = ${fieldId} and ${cond})`;
+  if (raw === '')
+    return sql`not exists (select 1 from user_field_values v where v.user_id = users.id and v.field_id = ${fieldId})`;
+  const field = `cf.${key}`;
+  if (type === 'number' || type === 'date') {
+    const range = /^(.*)\.\.(.*)$/.exec(raw);
+    const parse = (s: string) => {
+      if (type === 'number') {
+        const n = parseNumber(s);
+        if (n === null) throw badRequest(`${field}: "${s}" is not a number`, [{ field, code: 'number', params: { value: s } }]);
+        return n;
+      }
+      const d = parseIsoDate(s);
+      if (d === null) throw badRequest(`${field}: "${s}" is not a date`, [{ field, code: 'date', params: { value: s } }]);
+      return d;
+    };
+    const column = type === 'number' ? sql`v.value_num` : sql`v.value_text`;
+    if (range) {
+      const parts: Sql[] = [];
+      if (range[1]) parts.push(sql`${column} >= ${parse(range[1])}`);
+      if (range[2]) parts.push(sql`${column} <= ${parse(range[2])}`);
+      return value(and(parts));
+    }
+    return value(sql`${column} = ${parse(raw)}`);
+  }
+  if (type === 'boolean') {
+    const b = parseBoolean(raw);
+    if (b === null)
+      throw badRequest(`${field}: "${raw}" is not true or false`, [{ field, code: 'boolean', params: { value: raw } }]);
+    return value(sql`v.value_norm = ${String(b)}`);
+  }
+  return value(sql`v.value_norm = ${raw.toLowerCase()}`);
+}
+
+/**
+ * Text search over names, username, email and custom text: words of three characters or more go
+ * through the trigram index (FTS5 in SQLite, pg_trgm GIN in PostgreSQL); when every word is
+ * shorter, an indexed prefix match on username, email and last name is used instead.
+ */
+export function searchCondition(q: string, dialect: Dialect): Sql {
+  const words = fold(q).split(/\s+/).filter(Boolean);
+  const long = words.filter((w) => [...w].length >= minTrigramLength);
+  const short = words.filter((w) => [...w].length < minTrigramLength);
+  if (long.length === 0) {
+    return sql`(${sql.join(
+      short.map(
+        (w) => sql`((users.username_lower >= ${w} and users.username_lower < ${w + top})
+          or (users.email_lower >= ${w} and users.email_lower < ${w + top})
+          or (users.sort_name >= ${w} and users.sort_name < ${w + top}))`,
+      ),
+      sql` and `,
+    )})`;
+  }
+  const parts: Sql[] = [];
+  if (dialect === 'sqlite') {
+    const match = long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
+    parts.push(sql`users.seq in (select rowid from users_fts where users_fts match ${match})`);
+  } else {
+    for (const w of long) parts.push(sql`users.search_text like ${`%${escapeLike(w)}%`}`);
+  }
+  for (const w of short) parts.push(sql`users.search_text like ${`%${escapeLike(w)}%`} escape '\\'`);
+  return and(parts);
+}
+
+/** Pages the matching user ids in SQL: by keyset cursor when given, else by page number. */
+export async function listUserIds(db: Kysely<Database>, query: UserListQuery, options: ListOptions): Promise<IdPage> {
+  const where = await userConditions(db, query, options);
+  const expr = sortExpressions[query.sort];
+  const desc = query.order === 'desc';
+  let cursor: Cursor | null = null;
+  if (query.cursor) {
+    cursor = decodeCursor(query.cursor);
+    if (!cursor || cursor.s !== query.sort || cursor.o !== query.order)
+      throw badRequest('the cursor does not belong to this sort order; start again from the first page', [
+        { field: 'cursor', code: 'invalid' },
+      ]);
+  }
+  const conditions = [...where];
+  // Going back reads the reversed order from the cursor, then turns the rows round.
+  const backwards = cursor?.d === 'prev';
+  const ascending = desc === backwards;
+  if (cursor) {
+    const v = cursor.v;
+    conditions.push(
+      ascending ? sql`(${expr}, users.id) > (${v}, ${cursor.id})` : sql`(${expr}, users.id) < (${v}, ${cursor.id})`,
+    );
+  }
+  const dir = ascending ? sql`asc` : sql`desc`;
+  const offset = cursor ? 0 : (query.page - 1) * query.pageSize;
+  const rows = await sql<{ id: string; k: string | number }>`
+    select users.id, ${expr} as k from users where ${and(conditions)}
+    order by ${expr} ${dir}, users.id ${dir} limit ${query.pageSize + 1} offset ${offset}`.execute(db);
+  let items = rows.rows.slice(0, query.pageSize);
+  const more = rows.rows.length > query.pageSize;
+  if (backwards) items = items.reverse();
+  const first = items[0];
+  const last = items[items.length - 1];
+  const hasNext = backwards ? true : more;
+  const hasPrev = backwards ? more : cursor !== null || query.page > 1;
+  const mk = (row: { id: string; k: string | number }, d: 'next' | 'prev') =>
+    encodeCursor({ s: query.sort, o: query.order, v: row.k, id: row.id, d });
+  const { total, exact } = await countUsers(db, query, where, options);
+  return {
+    ids: items.map((r) => r.id),
+    total,
+    totalExact: exact,
+    nextCursor: hasNext && last ? mk(last, 'next') : null,
+    prevCursor: hasPrev && first ? mk(first, 'prev') : null,
+  };
+}
+
+const countedStatuses = new Set([undefined, 'active', 'inactive', 'trash']);
+
+/** Whether only the status filter is set, so the trigger-kept counters answer the total. */
+function onlyStatus(query: UserListQuery): boolean {
+  const keys = Object.entries(query).filter(
+    ([k, v]) => v !== undefined && !['sort', 'order', 'page', 'pageSize', 'cursor', 'tagsMode', 'status'].includes(k),
+  );
+  return keys.length === 0 && countedStatuses.has(query.status);
+}
+
+async function countUsers(db: Kysely<Database>, query: UserListQuery, where: Sql[], options: ListOptions) {
+  if (onlyStatus(query)) {
+    const rows = await db.selectFrom('user_counts').select(['bucket', 'n']).execute();
+    const n = (b: string) => Number(rows.find((r) => r.bucket === b)?.n ?? 0);
+    const total = query.status ? n(query.status) : n('active') + n('inactive');
+    return { total, exact: true };
+  }
+  const result = await sql<{ n: number | string }>`
+    select count(*) as n from (select 1 from users where ${and(where)} limit ${options.countLimit + 1}) limited`.execute(db);
+  const n = Number(result.rows[0]?.n ?? 0);
+  return n > options.countLimit ? { total: options.countLimit, exact: false } : { total: n, exact: true };
+}
+
+export { sortColumns };
