@@ -77,8 +77,9 @@ export function isValidLanguage(value: string): boolean {
   return /^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$/.test(value);
 }
 
+/** Digits and separators, optionally an extension as people write it (`x12`, `ext. 12`, `; poste 204`, `anexo 3`). */
 export function isValidPhone(value: string): boolean {
-  return /^\+?[0-9 ().\-/]{3,40}(?:\s*(?:x|ext\.?)\s*[0-9]{1,6})?$/i.test(value);
+  return /^\+?[0-9 ().\-/]{3,40}(?:\s*[,;]?\s*(?:x|ext\.?|extension|poste|anexo|int\.?)\s*[0-9]{1,6})?$/i.test(value);
 }
 
 const trueWords = new Set(['true', 'yes', 'y', '1', 'x', 'si', 'sí', 'oui', 'vrai', 'on', 'active', 'enabled']);

@@ -1,0 +1,189 @@
+/**
+ * Turns one file record into the user it describes, through the mapping and its transforms. Values
+ * stay as written (no silent trimming); what cannot be read is kept raw so validation names it.
+ */
+import type { CellTransform, Mapping } from '../../../common/files/types';
+import type { FieldSchema } from '../../../common/users/fields';
+import type { CustomFieldValue, UserWrite } from '../../../common/users/user';
+import { isBlank, isValidEmail, parseBoolean, parseIsoDate, parseNumber } from '../../../common/users/validation';
+
+/** A user as read from a file: built-in fields and custom fields, values as read. */
+export interface ReadUser {
+  fields: Record<string, unknown>;
+  customFields: Record<string, unknown>;
+  /** Field (or `customFields.key`) → the column it came from, to name it in problems. */
+  columns: Record<string, string>;
+  /** Problems found while reading a cell (an unknown Chamilo status, an unusable hash…). */
+  problems: { field: string; code: string; message: string }[];
+  /** Google `****`: leave the current password alone. */
+  keepPassword: boolean;
+}
+
+const teacherWords = new Set(['1', 'teacher', 'trainer', 'profesor', 'profesora', 'docente', 'enseignant', 'enseignante', 'formateur', 'coursemanager']);
+const studentWords = new Set(['5', 'user', 'student', 'learner', 'estudiante', 'alumno', 'alumna', 'etudiant', 'étudiant', 'eleve', 'élève', 'apprenant']);
+const inactiveWords = new Set(['suspended', 'blocked', 'disabled', 'banned', 'suspendido', 'bloqueado', 'suspendu', 'bloqué', 'bloque']);
+
+/** Role keys for Chamilo's teacher and student, resolved against the directory's roles. */
+export function chamiloRoles(schema: FieldSchema | null): { teacher: string; student: string } {
+  const pick = (candidates: string[], fallback: string) => {
+    for (const candidate of candidates) {
+      const found = schema?.roles.find((r) => r.key.toLowerCase() === candidate || r.name.toLowerCase() === candidate);
+      if (found) return found.key;
+    }
+    return fallback;
+  };
+  return {
+    teacher: pick(['teacher', 'content_admin', 'contentadmin', 'content admin'], 'content_admin'),
+    student: pick(['student', 'end_user', 'enduser', 'end user', 'user'], 'end_user'),
+  };
+}
+
+export function splitList(value: string): string[] {
+  const separator = value.includes('|') ? '|' : value.includes(';') ? ';' : value.includes('\n') ? '\n' : ',';
+  return value
+    .split(separator)
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+function activeValue(value: string): unknown {
+  const word = value.trim().toLowerCase();
+  if (inactiveWords.has(word)) return false;
+  return parseBoolean(word) ?? value;
+}
+
+/** Auth0's `password_hash` (bcrypt) or `custom_password_hash` ({algorithm, hash: {value}}) as a PHC/crypt string. */
+function auth0Hash(value: string): { hash?: string; problem?: string } {
+  const text = value.trim();
+  if (text.startsWith('$')) return { hash: text };
+  try {
+    const parsed = JSON.parse(text) as { algorithm?: string; hash?: { value?: string } | string };
+    const hash = typeof parsed.hash === 'string' ? parsed.hash : parsed.hash?.value;
+    if (hash && hash.startsWith('$')) return { hash };
+    return { problem: `unsupported password hash${parsed.algorithm ? ` (${parsed.algorithm})` : ''}: only bcrypt, argon2 and PHC strings import` };
+  } catch {
+    return { problem: 'unreadable password hash' };
+  }
+}
+
+export function readUser(cells: string[], mapping: Mapping, schema: FieldSchema | null): ReadUser {
+  const user: ReadUser = { fields: {}, customFields: {}, columns: {}, problems: [], keepPassword: false };
+  const roles = chamiloRoles(schema);
+  for (let i = 0; i < mapping.columns.length; i++) {
+    const { column, target, transform } = mapping.columns[i]!;
+    if (target === null) continue;
+    const raw = cells[i] ?? '';
+    user.columns[target] ??= column;
+    if (raw === '') continue;
+    const t: CellTransform = transform ?? 'text';
+    if (target.startsWith('customFields.')) {
+      user.customFields[target.slice('customFields.'.length)] = raw;
+      continue;
+    }
+    switch (t) {
+      case 'list': {
+        const values = splitList(raw);
+        const previous = (user.fields[target] as string[] | undefined) ?? [];
+        user.fields[target] = [...previous, ...values.filter((v) => !previous.includes(v))];
+        break;
+      }
+      case 'chamiloStatus': {
+        const word = raw.trim().toLowerCase();
+        if (teacherWords.has(word)) user.fields.roles = [roles.teacher];
+        else if (studentWords.has(word)) user.fields.roles = [roles.student];
+        else user.problems.push({ field: 'roles', code: 'unknownRole', message: `unknown Chamilo status: ${raw} (expected 1/teacher or 5/student)` });
+        break;
+      }
+      case 'blockSignIn': {
+        const blocked = parseBoolean(raw);
+        user.fields.active = blocked === null ? raw : !blocked;
+        break;
+      }
+      case 'suspended': {
+        const suspended = parseBoolean(raw);
+        user.fields.active = suspended === null ? raw : !suspended;
+        break;
+      }
+      case 'googlePassword':
+        if (/^\*+$/.test(raw)) user.keepPassword = true;
+        else user.fields.password = raw;
+        break;
+      case 'auth0Hash': {
+        const { hash, problem } = auth0Hash(raw);
+        if (hash) user.fields.passwordHash = hash;
+        else user.problems.push({ field: 'passwordHash', code: 'passwordHash', message: problem! });
+        break;
+      }
+      default:
+        user.fields[target] = target === 'active' ? activeValue(raw) : raw;
+    }
+  }
+  // A list with a login but no separate column for the other (Google, Auth0, Entra): the email is the login.
+  if (!('username' in user.columns) && 'email' in user.columns) {
+    user.columns.username = user.columns.email;
+    if (user.fields.email !== undefined) user.fields.username = user.fields.email;
+  }
+  if (!('email' in user.columns) && 'username' in user.columns) {
+    const username = user.fields.username;
+    if (typeof username === 'string' && isValidEmail(username)) {
+      user.fields.email = username;
+      user.columns.email = user.columns.username;
+    }
+  }
+  return user;
+}
+
+/** The record `validateUser` checks: built-in fields plus `customFields`. */
+export function validationRecord(user: ReadUser): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...user.fields };
+  delete record.passwordHash;
+  if (Object.keys(user.customFields).length) record.customFields = user.customFields;
+  return record;
+}
+
+function typedCustom(value: unknown, type: string | undefined): CustomFieldValue {
+  if (typeof value !== 'string') return value as CustomFieldValue;
+  switch (type) {
+    case 'number':
+      return parseNumber(value);
+    case 'boolean':
+      return parseBoolean(value);
+    case 'date':
+      return parseIsoDate(value);
+    case 'multiselect':
+      return splitList(value);
+    default:
+      return value;
+  }
+}
+
+/**
+ * The admin API write of a (valid) user. Empty cells are left out, so an update never blanks a
+ * value unless `blankClears` asks for it.
+ */
+export function toUserWrite(user: ReadUser, schema: FieldSchema | null, blankClears = false): UserWrite {
+  const write: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(user.fields)) {
+    if (key === 'active' || key === 'external' || key === 'emailVerified') write[key] = typeof value === 'boolean' ? value : parseBoolean(value);
+    else if (key === 'expiresAt') write[key] = parseIsoDate(value);
+    else write[key] = value;
+  }
+  if (user.keepPassword) delete write.password;
+  const types = new Map(schema?.customFields.map((d) => [d.key, d.type]) ?? []);
+  const custom: Record<string, CustomFieldValue> = {};
+  for (const [key, value] of Object.entries(user.customFields)) custom[key] = typedCustom(value, types.get(key));
+  if (blankClears) {
+    for (const [target] of Object.entries(user.columns)) {
+      if (target.startsWith('customFields.')) {
+        const key = target.slice('customFields.'.length);
+        if (!(key in custom)) custom[key] = null;
+      } else if (!(target in write) && !['username', 'email', 'firstName', 'lastName', 'password', 'passwordHash'].includes(target)) {
+        write[target] = ['roles', 'groups', 'tags'].includes(target) ? [] : ['active', 'external', 'emailVerified'].includes(target) ? undefined : null;
+        if (write[target] === undefined) delete write[target];
+      }
+    }
+  }
+  if (Object.keys(custom).length) write.customFields = custom;
+  for (const [key, value] of Object.entries(write)) if (isBlank(value) && !blankClears) delete write[key];
+  return write as UserWrite;
+}
