@@ -1,4 +1,8 @@
 import type { Command } from '../command';
 
 /** Every command, loaded on demand so one command's dependencies never slow another's start. */
-export const commands: Record<string, () => Promise<{ default: Command }>> = {};
+export const commands: Record<string, () => Promise<{ default: Command }>> = {
+  inspect: () => import('./inspect'),
+  convert: () => import('./convert'),
+  validate: () => import('./validate'),
+};
