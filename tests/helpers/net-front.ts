@@ -108,8 +108,11 @@ export async function startTlsFront(upstreamPort: number, pair: { key: string; c
   return { port, url: `https://127.0.0.1:${port}`, handshakes: () => handshakes, close: closer(server, sockets) };
 }
 
-/** An HTTP proxy that serves CONNECT tunnels (and forwards absolute-form plain requests). */
-export async function startConnectProxy() {
+/**
+ * An HTTP proxy that serves CONNECT tunnels (and forwards absolute-form plain requests). `hosts`
+ * maps made-up names to addresses, like the proxy's own DNS would.
+ */
+export async function startConnectProxy(hosts: Record<string, string> = {}) {
   const tunnels: string[] = [];
   const forwarded: string[] = [];
   const server = createHttpServer((req, res) => {
@@ -117,7 +120,7 @@ export async function startConnectProxy() {
     forwarded.push(req.url ?? '');
     const url = new URL(req.url ?? '');
     const proxied = httpRequest(
-      { host: url.hostname, port: url.port, method: req.method, path: `${url.pathname}${url.search}`, headers: req.headers },
+      { host: hosts[url.hostname] ?? url.hostname, port: url.port, method: req.method, path: `${url.pathname}${url.search}`, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
@@ -129,7 +132,7 @@ export async function startConnectProxy() {
   server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
     tunnels.push(req.url ?? '');
     const [host, port] = (req.url ?? '').split(':');
-    const upstream = netConnect(Number(port), host, () => {
+    const upstream = netConnect(Number(port), hosts[host ?? ''] ?? host, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(client).pipe(upstream);

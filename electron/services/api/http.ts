@@ -102,6 +102,7 @@ function queryString(query: Record<string, QueryValue> | undefined): string {
 
 export class HttpClient {
   readonly baseUrl: URL;
+  private readonly prefix: string;
   auth: AuthProvider | undefined;
   private readonly network: NetworkSetup;
   private readonly policy: RetryPolicy;
@@ -121,11 +122,11 @@ export class HttpClient {
     if ((base.protocol !== 'http:' && base.protocol !== 'https:') || base.username || base.password) {
       throw new AppError('validation', { field: 'baseUrl' }, { key: 'errors.validation' });
     }
-    // The base URL's path is a prefix: `https://host/dir` + `/api/v1` = `https://host/dir/api/v1`.
-    base.pathname = base.pathname.replace(/\/+$/, '');
     base.search = '';
     base.hash = '';
     this.baseUrl = base;
+    // The base URL's path is a prefix: `https://host/dir` + `/api/v1` = `https://host/dir/api/v1`.
+    this.prefix = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
     this.network = createNetwork(base, options.tls ?? {}, options.proxy ?? { mode: 'system' }, options.env);
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -140,7 +141,7 @@ export class HttpClient {
 
   urlOf(path: string): string {
     if (/^https?:\/\//i.test(path)) return path;
-    return `${this.baseUrl.origin}${this.baseUrl.pathname}${path.startsWith('/') ? path : `/${path}`}`;
+    return `${this.prefix}${path.startsWith('/') ? path : `/${path}`}`;
   }
 
   async request<T>(spec: RequestSpec): Promise<HttpResponse<T>> {
