@@ -16,6 +16,8 @@ export default defineConfig({
           include: ['{common,electron,server,cli,tests/unit}/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 120_000,
+          // One throw-away PostgreSQL cluster per run for the server suites (tests/helpers/postgres.ts).
+          globalSetup: ['tests/helpers/postgres-global-setup.ts'],
         },
       },
       {

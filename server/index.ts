@@ -15,6 +15,11 @@ import { openApiDocument } from './http/openapi';
 import { route, type AnyRoute } from './http/route';
 import { ensureBuiltinRoles } from './roles/seed';
 import { userRoutes } from './users/routes';
+import { groupRoutes } from './groups/routes';
+import { roleRoutes } from './roles/routes';
+import { tagRoutes } from './tags/routes';
+import { customFieldRoutes } from './custom-fields/routes';
+import { tokenRoutes } from './auth/token-routes';
 
 export const serverVersion = '0.1.0';
 
@@ -45,7 +50,17 @@ export interface RunningServer {
 /** All routes of a server: the admin API (unless SCIM-only) and SCIM. */
 export function allRoutes(options: { adminApi: boolean }): AnyRoute[] {
   const admin: AnyRoute[] = options.adminApi
-    ? [...authRoutes(), ...capabilityRoutes(), ...userRoutes(), ...activityRoutes()]
+    ? [
+        ...authRoutes(),
+        ...tokenRoutes(),
+        ...capabilityRoutes(),
+        ...userRoutes(),
+        ...groupRoutes(),
+        ...roleRoutes(),
+        ...tagRoutes(),
+        ...customFieldRoutes(),
+        ...activityRoutes(),
+      ]
     : [];
   const openapi = options.adminApi
     ? [
