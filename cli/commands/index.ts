@@ -5,4 +5,8 @@ export const commands: Record<string, () => Promise<{ default: Command }>> = {
   inspect: () => import('./inspect'),
   convert: () => import('./convert'),
   validate: () => import('./validate'),
+  plan: () => import('./plan'),
+  apply: () => import('./apply'),
+  serve: () => import('./serve'),
+  seed: () => import('./seed'),
 };

@@ -91,6 +91,10 @@ export interface UserWrite {
   tags?: string[];
   license?: string | null;
   customFields?: Record<string, CustomFieldValue>;
+  /** History carried over from another directory on import (create only): ISO 8601 timestamps. */
+  createdAt?: string;
+  lastLoginAt?: string | null;
+  loginCount?: number;
 }
 
 export interface Page<T> {

@@ -87,6 +87,22 @@ export function buildApp(ctx: ServerContext, routes: AnyRoute[], logger?: AppLog
     bodyLimit: ctx.limits.bodyMax,
     routerOptions: { maxParamLength: 500 },
     return503OnClosing: true,
+    // Requests Node's HTTP parser rejects (raw non-ASCII in the URL, broken headers) still get a
+    // problem+json answer rather than Node's bare text.
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const status = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = JSON.stringify({
+        type: 'https://userdeck.dev/problems/badRequest',
+        title: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request',
+        status,
+        detail: 'the HTTP request is malformed (percent-encode non-ASCII characters in the URL)',
+        code: 'badRequest',
+      });
+      socket.end(
+        `HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    },
     forceCloseConnections: true,
   });
   app.removeAllContentTypeParsers();

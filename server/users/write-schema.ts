@@ -28,5 +28,8 @@ export const userWriteSchema = z
     tags: z.array(z.string().max(100)).max(1000).optional(),
     license: nullableText.optional(),
     customFields: z.record(z.string().max(100), customValue).optional(),
+    createdAt: z.iso.datetime({ offset: true }).optional(),
+    lastLoginAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    loginCount: z.number().int().min(0).max(1_000_000_000).optional(),
   })
   .strict() satisfies z.ZodType<UserWrite>;

@@ -227,10 +227,10 @@ export async function createUsers(env: WriteEnv, inputs: UserInput[]): Promise<C
           enrollment: 'none',
           invitation_resends: 0,
           expires_at: expiry(input.expiresAt),
-          created_at: now,
+          created_at: input.createdAt ? new Date(input.createdAt).toISOString() : now,
           updated_at: now,
-          last_login_at: null,
-          login_count: 0,
+          last_login_at: input.lastLoginAt ? new Date(input.lastLoginAt).toISOString() : null,
+          login_count: input.loginCount ?? (input.lastLoginAt ? 1 : 0),
           deleted_at: null,
           anonymized_at: null,
           license: clean(input.license),
@@ -328,6 +328,7 @@ export async function updateUser(env: WriteEnv, id: string, raw: UserInput, opti
     if (input.customFields)
       input.customFields = Object.fromEntries(Object.entries(input.customFields).filter(([, v]) => !isBlank(v)));
   }
+  for (const key of ['createdAt', 'lastLoginAt', 'loginCount'] as const) delete input[key];
   const errors = inputErrors(env, input, 'update', existing);
   if (errors.length) throw invalid(errors);
 
