@@ -154,6 +154,9 @@ function formatRule(format: FileFormat, column: string): Rule | undefined {
 
 const listFields = new Set(['roles', 'groups', 'tags']);
 
+/** The columns a results report adds to the original ones. */
+export const reportColumns = ['userdeck_status', 'userdeck_reason', 'userdeck_user_id'];
+
 export interface AutoMapOptions {
   /** The connection's fields; null offline with no cached schema. */
   schema: FieldSchema | null;
@@ -183,7 +186,8 @@ export function autoMap(format: FileFormat, columns: string[], options: AutoMapO
   const taken = new Set<string>();
   const out: ColumnMapping[] = [];
   for (const column of columns) {
-    let rule: Rule | undefined = formatRule(format, column);
+    // Status columns of our own results report, when a report is imported again.
+    let rule: Rule | undefined = reportColumns.includes(column) ? { target: null } : formatRule(format, column);
     if (!rule && format === 'moodle-csv' && column.startsWith('profile_field_')) {
       const key = column.slice('profile_field_'.length);
       if (!options.schema || customByName.has(normalizeHeader(key))) rule = { target: `customFields.${customByName.get(normalizeHeader(key)) ?? key}` };

@@ -1,6 +1,7 @@
 /** Opens a file for import: reads its table, recognises its format and maps its columns. */
 import type { FileFormat, FileNotice, Mapping, MappingTarget } from '../../../common/files/types';
 import type { FieldSchema } from '../../../common/users/fields';
+import { unescapeFormula } from '../export/escape';
 import { FileError } from '../files/errors';
 import { openTable } from '../files/open';
 import type { OpenOptions, TableSource } from '../files/table';
@@ -48,6 +49,16 @@ export async function prepareFile(path: string, options: PrepareOptions): Promis
       'noUserColumns',
       `no column of the header is a username or email (columns: ${shown}${table.columns.length > 8 ? ', …' : ''}); map one with --map "Column=email"`,
     );
+  }
+  // Our own exports and reports escape formula-looking cells: read them back as they were.
+  if (format === 'userdeck-template' || table.columns.includes('userdeck_status')) {
+    const batches = table.batches;
+    table.batches = async function* (signal) {
+      for await (const batch of batches(signal)) {
+        for (const record of batch) record.cells = record.cells.map(unescapeFormula);
+        yield batch;
+      }
+    };
   }
   return { table, format, mapping, notices: [...table.notices, ...auto.notices] };
 }
