@@ -30,3 +30,26 @@ export function collect(child: ChildProcess): Promise<CliRun> {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
+
+/** Starts `userdeck serve` on a free port in `dataDir` with a bootstrap admin token. */
+export function startDirectoryProcess(dataDir: string, token: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = startUserdeck(['serve', '--data', dataDir, '--port', '0'], { USERDECK_BOOTSTRAP_TOKEN: token });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 60_000);
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const match = /Userdeck directory listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]! });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}: ${err}`));
+    });
+  });
+}

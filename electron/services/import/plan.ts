@@ -58,7 +58,8 @@ export interface PlanSummary {
 }
 
 const lower = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim().toLowerCase() : null);
-const sameText = (a: unknown, b: unknown) => (a ?? '') === (b ?? '');
+// The directory trims what it stores: surrounding spaces alone are not a change.
+const sameText = (a: unknown, b: unknown) => String(a ?? '').trim() === String(b ?? '').trim();
 
 /** What an update would change on `existing`, field by field. */
 export function diffUser(existing: User, write: UserWrite): FieldChange[] {
