@@ -22,7 +22,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(root, 'electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'electron/main/index.ts'),
+          // The Local directory's utilityProcess.
+          'local-directory': resolve(root, 'electron/main/local-directory-process.ts'),
+        },
+      },
     },
   },
   preload: {

@@ -7,9 +7,12 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
+import { seedDirectory } from '../../cli/commands/seed';
 import { createServices } from '../services';
 import { defaultDataDir } from '../services/app/data-dir';
 import { createDispatcher } from '../services/ipc/dispatch';
+import { childProcessLauncher } from '../services/local/launcher';
+import { sampleSeeder } from '../services/local/local-directory';
 import { createLogger, fileLogWriter } from '../services/log/logger';
 import { QueueDialogs } from './queue-dialogs';
 import { startBridge, type Bridge } from './server';
@@ -44,6 +47,9 @@ const services = createServices({
   dialogs,
   emit: (event, payload) => live.bridge?.emit(event, payload),
   logger,
+  // The Local directory runs as `node bin/userdeck.js serve` in a child process.
+  localLauncher: childProcessLauncher({ projectRoot }),
+  seedLocal: sampleSeeder(seedDirectory),
 });
 
 const bridge = await startBridge({

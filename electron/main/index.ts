@@ -3,11 +3,14 @@
  * the browser bridge and the CLI.
  */
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, screen, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell, utilityProcess } from 'electron';
+import { seedDirectory } from '../../cli/commands/seed';
 import { createServices } from '../services';
+import { sampleSeeder } from '../services/local/local-directory';
 import { createDispatcher } from '../services/ipc/dispatch';
 import { electronDialogs } from './dialogs';
 import { registerIpc } from './ipc';
+import { utilityProcessLauncher } from './local-directory';
 import { createMainLogger } from './log';
 import { menuTemplate } from './menu';
 import { appSchemePrivileges, registerAppProtocol } from './protocol';
@@ -55,6 +58,9 @@ if (!app.requestSingleInstanceLock()) {
         for (const win of BrowserWindow.getAllWindows()) win.webContents.send(`event:${event}`, payload);
       },
       logger,
+      safeStorage,
+      localLauncher: utilityProcessLauncher(utilityProcess, join(__dirname, 'local-directory.js')),
+      seedLocal: sampleSeeder(seedDirectory),
     });
     registerIpc(ipcMain, createDispatcher(services.handlers, logger), origins, logger);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform, app.getName())));

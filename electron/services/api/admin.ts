@@ -14,11 +14,15 @@ import type {
   OutboxPage,
   TokenPair,
 } from '../../../common/api/admin';
-import type { UserListQueryInput } from '../../../common/users/query';
+import type { z } from 'zod';
+import type { userListQuerySchema } from '../../../common/users/query';
 import type { Page, User, UserWrite } from '../../../common/users/user';
 import type { CallOptions, HttpClient, HttpResponse, QueryValue } from './http';
 
 export const ADMIN_PREFIX = '/api/v1';
+
+/** The users list query: the known filters plus `cf.<key>` custom field filters. */
+export type UserListParams = z.input<ReturnType<(typeof userListQuerySchema)['strip']>> & { [filter: `cf.${string}`]: string };
 
 /** A resource with the ETag the server sent, for a later If-Match. */
 export interface Versioned<T> {
@@ -106,16 +110,16 @@ export class AdminClient {
 
   // --- users ----------------------------------------------------------------------------------
 
-  async listUsers(query: UserListQueryInput = {}, options: CallOptions = {}): Promise<Page<User>> {
+  async listUsers(query: UserListParams = {}, options: CallOptions = {}): Promise<Page<User>> {
     return (await this.call<Page<User>>('GET', '/users', { ...options, query: query as Record<string, QueryValue> })).data;
   }
 
   /** Every user matching a query, page by page with the keyset cursor. */
-  async *iterateUsers(query: UserListQueryInput = {}, options: CallOptions = {}): AsyncGenerator<User[], void, void> {
+  async *iterateUsers(query: UserListParams = {}, options: CallOptions = {}): AsyncGenerator<User[], void, void> {
     let cursor: string | undefined;
     let page = 1;
     for (;;) {
-      const next = (cursor ? { ...query, cursor } : { ...query, page }) as UserListQueryInput;
+      const next = (cursor ? { ...query, cursor } : { ...query, page }) as UserListParams;
       const result = await this.listUsers(next, options);
       if (result.items.length) yield result.items;
       if (result.nextCursor) cursor = result.nextCursor;

@@ -40,3 +40,27 @@ export async function openSecretStore(options: OpenSecretStoreOptions): Promise<
   options.logger.warn('secrets: neither a keychain nor safeStorage is available; secrets are kept in memory for this run');
   return { store: new MemorySecretStore(), status: { backend: 'memory', persistent: false } };
 }
+
+/**
+ * A store usable at once while the keychain probe runs: every call waits for the chosen store. Lets
+ * the services be composed synchronously.
+ */
+export function deferredSecretStore(opening: Promise<{ store: SecretStore; status: SecretStorageStatus }>): {
+  store: SecretStore;
+  status(): Promise<SecretStorageStatus>;
+} {
+  const ready = opening.then((opened) => opened.store);
+  return {
+    status: async () => (await opening).status,
+    store: {
+      get backend(): SecretBackend {
+        throw new Error('deferredSecretStore: read status() instead');
+      },
+      get: async (id, name) => (await ready).get(id, name),
+      set: async (id, name, value) => (await ready).set(id, name, value),
+      delete: async (id, name) => (await ready).delete(id, name),
+      deleteAll: async (id) => (await ready).deleteAll(id),
+      list: async (id) => (await ready).list(id),
+    },
+  };
+}
