@@ -7,6 +7,8 @@ export const commands: Record<string, () => Promise<{ default: Command }>> = {
   validate: () => import('./validate'),
   plan: () => import('./plan'),
   apply: () => import('./apply'),
+  export: () => import('./export'),
+  template: () => import('./template'),
   serve: () => import('./serve'),
   seed: () => import('./seed'),
 };
