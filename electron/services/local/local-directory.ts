@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError, type AppErrorData } from '../../../common/errors';
 import type { LocalDirectoryStatus } from '../../../common/connections';
+import { createApiClient } from '../api';
 import type { Logger } from '../log/logger';
 import { readJsonFile, writeJsonFile } from '../storage/json-file';
 import type { LocalLauncher, LocalServerProcess } from './launcher';
@@ -62,6 +63,11 @@ export class LocalDirectory {
 
   get url(): string | null {
     return this.endpoint?.url ?? null;
+  }
+
+  /** The server process's id while it runs. */
+  get pid(): number | undefined {
+    return this.process?.pid;
   }
 
   status(): LocalDirectoryStatus {
@@ -127,6 +133,7 @@ export class LocalDirectory {
         this.set('stopped', new AppError('unreachable', { code: code ?? -1 }, { key: 'errors.localStopped' }).toData());
       });
       logger.info('local directory: started', { url: child.url, pid: child.pid });
+      await this.revokeEarlierTokens(this.endpoint);
       this.set('running');
       return this.endpoint;
     } catch (error) {
@@ -134,6 +141,31 @@ export class LocalDirectory {
       logger.error('local directory: start failed', { error });
       this.set('failed', appError.toData());
       throw appError;
+    }
+  }
+
+  /**
+   * Each start makes a new Administrator token; the ones of earlier runs are revoked so that only
+   * the token in memory now opens the directory. Best effort: a failure is logged, not fatal.
+   */
+  private async revokeEarlierTokens(endpoint: LocalEndpoint): Promise<void> {
+    const api = createApiClient({ baseUrl: endpoint.url, credentials: { method: 'token', token: endpoint.token }, proxy: { mode: 'none' } });
+    try {
+      const me = await api.admin.me();
+      const list = await api.http.request<{ items: { id: string; name: string; revokedAt: string | null }[] }>({
+        method: 'GET',
+        path: '/api/v1/tokens',
+        query: { pageSize: 500 },
+      });
+      for (const token of list.data.items) {
+        if (token.name === 'bootstrap' && !token.revokedAt && token.id !== me.token?.id) {
+          await api.http.request({ method: 'DELETE', path: `/api/v1/tokens/${encodeURIComponent(token.id)}` });
+        }
+      }
+    } catch (error) {
+      this.options.logger.warn('local directory: could not revoke earlier tokens', { error });
+    } finally {
+      api.dispose();
     }
   }
 
