@@ -15,6 +15,7 @@ export function recognizeFormat(table: Shape): FileFormat {
   if (kind === 'ldif') return 'ldif';
   if (kind === 'xml') return table.meta.root === 'Contacts' && table.meta.record === 'Contact' ? 'chamilo-xml' : 'generic-xml';
   if (kind === 'json') {
+    if (has(columns, 'username', 'email', 'firstName', 'lastName')) return 'userdeck-template';
     const auth0Keys = ['password_hash', 'custom_password_hash', 'user_id', 'email_verified', 'user_metadata', 'app_metadata', 'given_name', 'family_name'];
     return columns.includes('email') && columns.some((c) => auth0Keys.includes(c)) ? 'auth0-json' : 'generic-json';
   }

@@ -51,7 +51,7 @@ export async function prepareFile(path: string, options: PrepareOptions): Promis
     );
   }
   // Our own exports and reports escape formula-looking cells: read them back as they were.
-  if (format === 'userdeck-template' || table.columns.includes('userdeck_status')) {
+  if ((table.kind === 'csv' || table.kind === 'xlsx') && (format === 'userdeck-template' || table.columns.includes('userdeck_status'))) {
     const batches = table.batches;
     table.batches = async function* (signal) {
       for await (const batch of batches(signal)) {

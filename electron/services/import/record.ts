@@ -115,7 +115,8 @@ export function readUser(cells: string[], mapping: Mapping, schema: FieldSchema 
         break;
       }
       default:
-        user.fields[target] = target === 'active' ? activeValue(raw) : raw;
+        user.fields[target] =
+          target === 'active' ? activeValue(raw) : target === 'external' || target === 'emailVerified' ? (parseBoolean(raw) ?? raw) : raw;
     }
   }
   // A list with a login but no separate column for the other (Google, Auth0, Entra): the email is the login.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { encodeOoxmlText } from '../../files/xlsx/cells';
 import { escapeFormula } from '../escape';
 import type { TableWriter, WriterOptions } from './types';
 
@@ -15,13 +16,13 @@ export async function xlsxWriter(path: string, columns: string[], options: Write
   const escape = options.escapeFormulas ?? true;
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: tmp, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(options.sheetName ?? 'Users', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((name) => ({ header: name, width: Math.min(40, Math.max(10, name.length + 2)) }));
+  sheet.columns = columns.map((name) => ({ header: encodeOoxmlText(name), width: Math.min(40, Math.max(10, name.length + 2)) }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   let aborted = false;
   return {
     async write(cells) {
-      const row = sheet.addRow(columns.map((_, i) => (escape ? escapeFormula(cells[i] ?? '') : (cells[i] ?? ''))));
+      const row = sheet.addRow(columns.map((_, i) => encodeOoxmlText(escape ? escapeFormula(cells[i] ?? '') : (cells[i] ?? ''))));
       row.commit();
     },
     async close() {

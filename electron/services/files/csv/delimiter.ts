@@ -11,7 +11,8 @@ export function sepLine(text: string): { delimiter: string; length: number } | n
 
 /**
  * Picks the delimiter that splits the sample's rows most consistently into more than one field:
- * for each candidate, the most common field count among the first rows and how many rows have it.
+ * for each candidate, the most common field count among the first rows and the share of rows that
+ * have it (a delimiter that also appears inside values splits rows unevenly).
  * Title rows and `version:` lines above the header don't disturb the vote.
  */
 export function detectDelimiter(sample: string, sampleIsWholeFile: boolean): string {
@@ -30,7 +31,9 @@ export function detectDelimiter(sample: string, sampleIsWholeFile: boolean): str
     const counts = new Map<number, number>();
     for (const w of widths) if (w > 1) counts.set(w, (counts.get(w) ?? 0) + 1);
     for (const [width, count] of counts) {
-      if (count > best.score || (count === best.score && width > best.width)) best = { delimiter, score: count, width };
+      // Consistency first (the share of rows with that width), then how many rows, then how wide.
+      const score = count / widths.length + count / 1e4 + width / 1e8;
+      if (score > best.score) best = { delimiter, score, width };
     }
   }
   return best.delimiter;

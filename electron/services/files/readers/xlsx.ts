@@ -7,7 +7,7 @@ import { FileError, maxColumns, tooManyColumns } from '../errors';
 import type { ProbeRow } from '../header';
 import { rowsTable } from '../rows-table';
 import type { OpenOptions, TableSource } from '../table';
-import { columnIndex, plainDecimal, serialToIso } from '../xlsx/cells';
+import { columnIndex, decodeOoxmlText, plainDecimal, serialToIso } from '../xlsx/cells';
 import { readDateStyles, readSharedStrings, readWorkbook, safeParser } from '../xlsx/parts';
 import { XlsxZip } from '../xlsx/zip';
 
@@ -80,10 +80,12 @@ export async function openXlsx(path: string, options: OpenOptions = {}): Promise
           let value: string;
           switch (type) {
             case 's':
-              value = strings[Number(text)] ?? '';
+              value = decodeOoxmlText(strings[Number(text)] ?? '');
               break;
             case 'inlineStr':
             case 'str':
+              value = decodeOoxmlText(text);
+              break;
             case 'e':
             case 'd':
               value = text;

@@ -41,3 +41,20 @@ export function serialToIso(serial: number, date1904: boolean): string {
   if (serial < 1 && serial >= 0 && !date1904) return iso.slice(11, 19);
   return ms % dayMs === 0 ? iso.slice(0, 10) : iso.slice(0, 19);
 }
+
+/**
+ * OOXML escapes characters XML cannot carry as `_xHHHH_` (Excel writes a CR as `_x000D_`); a
+ * literal `_xHHHH_` is written with its underscore escaped (`_x005F_`).
+ */
+export function decodeOoxmlText(text: string): string {
+  return text.indexOf('_x') === -1 ? text : text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+export function encodeOoxmlText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what needs encoding
+  if (!/_x[0-9A-Fa-f]{4}_|[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F]/.test(text)) return text;
+  return text
+    .replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1')
+    // eslint-disable-next-line no-control-regex -- as above
+    .replace(/[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
+}
