@@ -25,6 +25,10 @@ export const policiesSchema = z.object({
   /** Number of licences; null = unlimited. */
   licensePool: z.number().int().min(0).nullable(),
   allowSelfDelete: z.boolean(),
+  /** Administrators get the welcome mail when created, or when they become administrators if never sent. */
+  welcomeAdministrators: z.boolean(),
+  /** Other users with a password get the welcome mail before their first sign-in (passwordless ones do not). */
+  welcomeBeforeFirstSignIn: z.boolean(),
 });
 export type Policies = z.infer<typeof policiesSchema>;
 
@@ -42,4 +46,6 @@ export const defaultPolicies: Policies = {
   inactivityDays: null,
   licensePool: null,
   allowSelfDelete: false,
+  welcomeAdministrators: true,
+  welcomeBeforeFirstSignIn: true,
 };

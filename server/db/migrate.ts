@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './dialect';
 import * as core from './migrations/001-core';
+import * as lifecycle from './migrations/002-lifecycle';
 
 /**
  * The ordered migrations of both databases. Add a file under migrations/ and a line here; names sort
@@ -8,6 +9,7 @@ import * as core from './migrations/001-core';
  */
 const all: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '001-core': core,
+  '002-lifecycle': lifecycle,
 };
 
 class InCodeProvider implements MigrationProvider {
