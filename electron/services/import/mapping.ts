@@ -209,12 +209,10 @@ export function autoMap(format: FileFormat, columns: string[], options: AutoMapO
       if (key) rule = { target: `customFields.${key}` };
     }
     rule ??= { target: null };
-    let target = rule.target;
-    // One column per field: a second "Phone" is ignored rather than overwriting the first.
-    if (target !== null && taken.has(target) && rule.transform !== 'list') {
-      notices.push({ code: 'duplicateTarget', message: `column "${column}" ignored: "${target}" already comes from another column` });
-      target = null;
-    }
+    const target = rule.target;
+    // Several columns may feed one field (Okta's mobile and primary phones, Auth0's two hashes): the first filled one wins.
+    if (target !== null && taken.has(target) && rule.transform !== 'list')
+      notices.push({ code: 'sharedTarget', message: `column "${column}" also feeds "${target}": the first filled column wins` });
     if (target !== null) taken.add(target);
     const entry: ColumnMapping = { column, target };
     if (target !== null && rule.transform) entry.transform = rule.transform;

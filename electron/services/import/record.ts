@@ -73,9 +73,13 @@ export function readUser(cells: string[], mapping: Mapping, schema: FieldSchema 
     const { column, target, transform } = mapping.columns[i]!;
     if (target === null) continue;
     const raw = cells[i] ?? '';
-    user.columns[target] ??= column;
-    if (raw === '') continue;
     const t: CellTransform = transform ?? 'text';
+    const filled = t === 'list' ? false : target.startsWith('customFields.') ? target.slice(13) in user.customFields : target in user.fields;
+    if (raw === '' || filled) {
+      user.columns[target] ??= column;
+      continue;
+    }
+    user.columns[target] = column;
     if (target.startsWith('customFields.')) {
       user.customFields[target.slice('customFields.'.length)] = raw;
       continue;
