@@ -20,6 +20,10 @@ import { roleRoutes } from './roles/routes';
 import { tagRoutes } from './tags/routes';
 import { customFieldRoutes } from './custom-fields/routes';
 import { tokenRoutes } from './auth/token-routes';
+import { scimBulkRoutes } from './scim/bulk-routes';
+import { scimDiscoveryRoutes } from './scim/discovery-routes';
+import { scimGroupRoutes } from './scim/groups-routes';
+import { scimUserRoutes } from './scim/users-routes';
 
 export const serverVersion = '0.1.0';
 
@@ -76,7 +80,8 @@ export function allRoutes(options: { adminApi: boolean }): AnyRoute[] {
         }),
       ]
     : [];
-  return [...admin, ...openapi];
+  const scim = [...scimDiscoveryRoutes(), ...scimUserRoutes(), ...scimGroupRoutes(), ...scimBulkRoutes()];
+  return [...admin, ...openapi, ...scim];
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {

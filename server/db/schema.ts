@@ -66,6 +66,8 @@ export interface UsersTable {
   sort_name: string;
   /** Normalised text of every searchable field (names, username, email, custom text values). */
   search_text: string;
+  /** SCIM attributes the server keeps but does not model (title, addresses, manager…), as JSON. */
+  scim_attributes: string | null;
 }
 
 export interface GroupsTable {

@@ -18,6 +18,8 @@ import { searchable, valueRows } from './values';
 /** A user write as the services take it: the admin API's `UserWrite`, plus SCIM's externalId. */
 export interface UserInput extends UserWrite {
   externalId?: string | null;
+  /** SCIM attributes kept as they came (title, addresses, enterprise manager…); null clears them. */
+  scimAttributes?: Record<string, unknown> | null;
 }
 
 export interface WriteEnv {
@@ -238,6 +240,7 @@ export async function createUsers(env: WriteEnv, inputs: UserInput[]): Promise<C
           failed_logins: 0,
           locked_until: null,
           external_id: clean(input.externalId),
+          scim_attributes: input.scimAttributes ? JSON.stringify(input.scimAttributes) : null,
           version: 1,
           sort_name: sortName(firstName, lastName),
           search_text: searchDoc(base, customText(env, input.customFields ?? {})),
@@ -381,6 +384,13 @@ export async function updateUser(env: WriteEnv, id: string, raw: UserInput, opti
     const emailOwner = byEmail.get(patch.email_lower as string);
     if (emailOwner && emailOwner !== id)
       throw conflict(`the email "${input.email}" is used by another user`, [{ field: 'email', code: 'duplicate' }]);
+  }
+  if (input.scimAttributes !== undefined) {
+    const value = input.scimAttributes && Object.keys(input.scimAttributes).length ? JSON.stringify(input.scimAttributes) : null;
+    if (value !== existing.scim_attributes) {
+      patch.scim_attributes = value;
+      changed.push('scimAttributes');
+    }
   }
   if (input.password) {
     patch.password_hash = await hashPassword(input.password);

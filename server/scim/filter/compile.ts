@@ -1,0 +1,190 @@
+/**
+ * Compiles a parsed SCIM filter to one SQL condition, for SQLite and PostgreSQL alike. Each resource
+ * supplies a resolver from attribute paths to columns (or EXISTS sub-queries for relations); every
+ * list is filtered by the database, never in memory.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Dialect } from '../../db/dialect';
+import { ApiError } from '../../errors';
+import { escapeLike } from '../../users/text';
+import type { AttrPath, CompareOp, Filter, Value } from './parse';
+
+export type Sql = RawBuilder<unknown>;
+
+export type Column =
+  | { kind: 'text'; expr: Sql; caseExact?: boolean; lowered?: boolean }
+  | { kind: 'bool'; expr: Sql }
+  | { kind: 'number'; expr: Sql }
+  | { kind: 'date'; expr: Sql }
+  | { kind: 'const'; value: Value; presence: Sql | null };
+
+/** A resolved attribute: a column, or a relation row checked with EXISTS (`wrap` adds the EXISTS). */
+export interface Target {
+  column: Column;
+  wrap?: (condition: Sql) => Sql;
+}
+
+export interface Resolver {
+  /** The column of `path`; `parent` is the multi-valued attribute of a value filter (`emails`). */
+  resolve(path: AttrPath, parent: AttrPath | null): Target;
+}
+
+const invalid = (message: string) => new ApiError(400, 'invalidFilter', message, { scimType: 'invalidFilter' });
+const top = String.fromCodePoint(0x10ffff);
+
+export function lowerExpr(expr: Sql, dialect: Dialect): Sql {
+  // SQLite's lower() only knows ASCII: ud_lower is JavaScript's toLowerCase, registered per connection.
+  return dialect === 'sqlite' ? sql`ud_lower(${expr})` : sql`lower(${expr})`;
+}
+
+function textCondition(op: CompareOp, column: Extract<Column, { kind: 'text' }>, value: Value, dialect: Dialect): Sql {
+  if (value === null) {
+    if (op === 'eq') return sql`${column.expr} is null`;
+    if (op === 'ne') return sql`${column.expr} is not null`;
+    throw invalid(`"${op}" needs a value`);
+  }
+  const exact = column.caseExact === true;
+  const v = exact ? String(value) : String(value).toLowerCase();
+  const col = exact || column.lowered ? column.expr : lowerExpr(column.expr, dialect);
+  switch (op) {
+    case 'eq':
+      return sql`${col} = ${v}`;
+    case 'ne':
+      return sql`(${column.expr} is null or ${col} <> ${v})`;
+    case 'sw':
+      return sql`(${col} >= ${v} and ${col} < ${v + top})`;
+    case 'co':
+    case 'ew': {
+      if (exact) {
+        const n = [...v].length;
+        if (op === 'co') return dialect === 'sqlite' ? sql`instr(${col}, ${v}) > 0` : sql`strpos(${col}, ${v}) > 0`;
+        return dialect === 'sqlite' ? sql`substr(${col}, ${-n}) = ${v}` : sql`right(${col}, ${n}) = ${v}`;
+      }
+      const pattern = op === 'co' ? `%${escapeLike(v)}%` : `%${escapeLike(v)}`;
+      return sql`${col} like ${pattern} escape '\\'`;
+    }
+    case 'gt':
+      return sql`${col} > ${v}`;
+    case 'ge':
+      return sql`${col} >= ${v}`;
+    case 'lt':
+      return sql`${col} < ${v}`;
+    case 'le':
+      return sql`${col} <= ${v}`;
+  }
+}
+
+const ordered: Record<'gt' | 'ge' | 'lt' | 'le' | 'eq', Sql> = {
+  gt: sql`>`,
+  ge: sql`>=`,
+  lt: sql`<`,
+  le: sql`<=`,
+  eq: sql`=`,
+};
+
+function asBoolean(value: Value): boolean {
+  if (typeof value === 'boolean') return value;
+  // Entra sends booleans as "True"/"False" strings.
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  throw invalid(`expected true or false, not ${JSON.stringify(value)}`);
+}
+
+function constCondition(op: CompareOp, actual: Value, value: Value): boolean {
+  if (typeof actual === 'boolean') {
+    const b = asBoolean(value);
+    if (op === 'eq') return actual === b;
+    if (op === 'ne') return actual !== b;
+    throw invalid(`"${op}" does not apply to booleans`);
+  }
+  const a = String(actual).toLowerCase();
+  const v = String(value ?? '').toLowerCase();
+  switch (op) {
+    case 'eq':
+      return a === v;
+    case 'ne':
+      return a !== v;
+    case 'co':
+      return a.includes(v);
+    case 'sw':
+      return a.startsWith(v);
+    case 'ew':
+      return a.endsWith(v);
+    case 'gt':
+      return a > v;
+    case 'ge':
+      return a >= v;
+    case 'lt':
+      return a < v;
+    case 'le':
+      return a <= v;
+  }
+}
+
+function condition(op: CompareOp, column: Column, value: Value, dialect: Dialect): Sql {
+  switch (column.kind) {
+    case 'text':
+      return textCondition(op, column, value, dialect);
+    case 'bool': {
+      if (op !== 'eq' && op !== 'ne') throw invalid(`"${op}" does not apply to booleans`);
+      const b = asBoolean(value) ? 1 : 0;
+      return op === 'eq' ? sql`${column.expr} = ${b}` : sql`${column.expr} <> ${b}`;
+    }
+    case 'number': {
+      if (typeof value !== 'number') throw invalid(`expected a number, not ${JSON.stringify(value)}`);
+      if (op === 'ne') return sql`(${column.expr} is null or ${column.expr} <> ${value})`;
+      if (op in ordered) return sql`${column.expr} ${ordered[op as keyof typeof ordered]} ${value}`;
+      throw invalid(`"${op}" does not apply to numbers`);
+    }
+    case 'date': {
+      const time = typeof value === 'string' ? Date.parse(value) : NaN;
+      if (!Number.isFinite(time)) throw invalid(`expected a date and time, not ${JSON.stringify(value)}`);
+      const iso = new Date(time).toISOString();
+      if (op === 'ne') return sql`(${column.expr} is null or ${column.expr} <> ${iso})`;
+      if (op in ordered) return sql`${column.expr} ${ordered[op as keyof typeof ordered]} ${iso}`;
+      throw invalid(`"${op}" does not apply to dates`);
+    }
+    case 'const': {
+      const ok = constCondition(op, column.value, value);
+      return ok ? (column.presence ?? sql`1 = 1`) : sql`1 = 0`;
+    }
+  }
+}
+
+function present(column: Column): Sql {
+  switch (column.kind) {
+    case 'text':
+      return sql`(${column.expr} is not null and ${column.expr} <> '')`;
+    case 'const':
+      return column.presence ?? sql`1 = 1`;
+    default:
+      return sql`${column.expr} is not null`;
+  }
+}
+
+export function compileFilter(filter: Filter, resolver: Resolver, dialect: Dialect, parent: AttrPath | null = null): Sql {
+  switch (filter.kind) {
+    case 'logical':
+      return sql`(${sql.join(
+        filter.items.map((f) => compileFilter(f, resolver, dialect, parent)),
+        filter.op === 'and' ? sql` and ` : sql` or `,
+      )})`;
+    case 'not':
+      return sql`not (${compileFilter(filter.filter, resolver, dialect, parent)})`;
+    case 'present': {
+      const target = resolver.resolve(filter.path, parent);
+      return target.wrap ? target.wrap(present(target.column)) : present(target.column);
+    }
+    case 'compare': {
+      const target = resolver.resolve(filter.path, parent);
+      const cond = condition(filter.op, target.column, filter.value, dialect);
+      return target.wrap ? target.wrap(cond) : cond;
+    }
+    case 'valuePath': {
+      if (parent) throw invalid('value filters cannot nest');
+      // The whole inner filter must hold for one value: relations get one EXISTS around it.
+      const probe = resolver.resolve({ ...filter.path, sub: 'value' }, null);
+      const inner = compileFilter(filter.filter, resolver, dialect, filter.path);
+      return probe.wrap ? probe.wrap(inner) : inner;
+    }
+  }
+}
