@@ -5,8 +5,15 @@ import { i18n } from './plugins/i18n';
 import { vuetify } from './plugins/vuetify';
 import { createAppRouter } from './router';
 import { useAppStore } from './stores/app';
+import { useConnectionsStore } from './stores/connections';
 
 const app = createApp(App);
-app.use(createPinia()).use(i18n).use(vuetify).use(createAppRouter());
+const router = createAppRouter();
+app.use(createPinia()).use(i18n).use(vuetify).use(router);
 void useAppStore().load();
+const connections = useConnectionsStore();
+// A fresh install opens on the first-run screen.
+void connections.load().then(() => {
+  if (connections.firstRun) void router.replace({ name: 'welcome' });
+});
 app.mount('#app');

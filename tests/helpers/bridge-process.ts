@@ -16,6 +16,10 @@ export interface BridgeProcess {
     open?: (string | null)[];
     save?: (string | null)[];
   }): Promise<{ requests: { type: string; kind?: string }[] }>;
+  /** Calls a channel directly, as the page would (for setup steps a test is not about). */
+  invoke<T = unknown>(channel: string, input?: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; key: string } }>;
+  /** The bridge process's id (its children are the Local directory). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -60,6 +64,15 @@ export async function startBridgeProcess(options: { dataDir?: string; env?: Node
       });
       return (await response.json()) as { requests: { type: string; kind?: string }[] };
     },
+    async invoke(channel, input) {
+      const response = await fetch(`${parsed.origin}/__userdeck/invoke/${encodeURIComponent(channel)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-userdeck-token': token },
+        body: JSON.stringify(input === undefined ? {} : { input }),
+      });
+      return (await response.json()) as never;
+    },
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,5 +1,15 @@
 import type { RouteRecordRaw } from 'vue-router';
-import { connectionsIcon, dashboardIcon, filesIcon, groupsIcon, rolesIcon, settingsIcon, usersIcon } from '../plugins/icons';
+import type { ConnectionFeature } from '../../../common/connections';
+import {
+  connectionsIcon,
+  dashboardIcon,
+  filesIcon,
+  groupsIcon,
+  mailboxIcon,
+  rolesIcon,
+  settingsIcon,
+  usersIcon,
+} from '../plugins/icons';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -8,6 +18,10 @@ declare module 'vue-router' {
     icon?: string;
     /** Shown in the navigation drawer. */
     nav?: boolean;
+    /** Hidden from the drawer when the active backend offers none of these. */
+    features?: ConnectionFeature[];
+    /** Shown in the drawer only while the Local directory is the active connection. */
+    localOnly?: boolean;
   }
 }
 
@@ -23,19 +37,19 @@ export const routes: RouteRecordRaw[] = [
     path: '/users',
     name: 'users',
     component: () => import('../views/users/UsersView.vue'),
-    meta: { titleKey: 'nav.users', icon: usersIcon, nav: true },
+    meta: { titleKey: 'nav.users', icon: usersIcon, nav: true, features: ['users', 'scimUsers'] },
   },
   {
     path: '/groups',
     name: 'groups',
     component: () => import('../views/groups/GroupsView.vue'),
-    meta: { titleKey: 'nav.groups', icon: groupsIcon, nav: true },
+    meta: { titleKey: 'nav.groups', icon: groupsIcon, nav: true, features: ['groups', 'scimGroups'] },
   },
   {
     path: '/roles',
     name: 'roles',
     component: () => import('../views/roles/RolesView.vue'),
-    meta: { titleKey: 'nav.roles', icon: rolesIcon, nav: true },
+    meta: { titleKey: 'nav.roles', icon: rolesIcon, nav: true, features: ['roles'] },
   },
   {
     path: '/files',
@@ -54,6 +68,18 @@ export const routes: RouteRecordRaw[] = [
     name: 'connections',
     component: () => import('../views/connections/ConnectionsView.vue'),
     meta: { titleKey: 'nav.connections', icon: connectionsIcon, nav: true },
+  },
+  {
+    path: '/mailbox',
+    name: 'mailbox',
+    component: () => import('../views/mailbox/MailboxView.vue'),
+    meta: { titleKey: 'nav.mailbox', icon: mailboxIcon, nav: true, localOnly: true },
+  },
+  {
+    path: '/welcome',
+    name: 'welcome',
+    component: () => import('../views/welcome/WelcomeView.vue'),
+    meta: { titleKey: 'welcome.title' },
   },
   {
     path: '/:pathMatch(.*)*',

@@ -11,6 +11,8 @@ export const test = base.extend<Fixtures, { bridge: BridgeProcess }>({
   bridge: [
     async ({}, use) => {
       const bridge = await startBridgeProcess();
+      // These tests are about the shell, not the first-run screen (tests/e2e/connections.spec.ts is).
+      await bridge.invoke('connections/dismissWelcome');
       await use(bridge);
       await bridge.stop();
     },
