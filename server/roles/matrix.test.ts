@@ -77,7 +77,11 @@ describeBackends('role matrix over every registered route', (backend) => {
         // Logging out would end nothing here (tokens have no session) but keep the walk side-effect free.
         const res = await request(`${dir.url}${path}`, route.method, body, { authorization: `Bearer ${tokens[role.key]}` });
         const allowed = route.access === 'authenticated' || (role.permissions as readonly string[]).includes(route.access);
-        const denied = res.status === 403 && res.body?.permission === route.access;
+        // Problem+json names the permission in `permission`; a SCIM error body in its detail.
+        const named = route.url.startsWith('/scim/')
+          ? String(res.body?.detail).includes(`"${route.access}"`)
+          : res.body?.permission === route.access;
+        const denied = res.status === 403 && named;
         if (allowed && (res.status === 403 || res.status === 401 || res.status >= 500))
           mismatches.push(
             `${role.key} ${route.method} ${route.url}: expected allowed, got ${res.status} ${res.text.slice(0, 120)}`,

@@ -83,7 +83,11 @@ export function scimBulkRoutes(): AnyRoute[] {
             if (errors >= failOnErrors) break;
             const op = ops[i]!;
             const missing = new Set<string>();
-            const path = resolveRefs(op.path, ids, missing) as string;
+            const path = op.path.replace(/bulkId:([^/?#]+)/g, (whole, ref: string) => {
+              const id = ids.get(ref);
+              if (id === undefined) missing.add(ref);
+              return id ?? whole;
+            });
             const data = resolveRefs(op.data, ids, missing);
             if ([...missing].some((m) => bulkIds.has(m) && !results.has(ops.findIndex((o) => o.bulkId === m)))) {
               waiting.push(i);

@@ -44,7 +44,10 @@ const keptNameParts = ['middleName', 'honorificPrefix', 'honorificSuffix'];
 
 const compact = (obj: Json): Json =>
   Object.fromEntries(
-    Object.entries(obj).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)),
+    Object.entries(obj).filter(
+      ([, v]) =>
+        v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0) && !(isObject(v) && Object.keys(v).length === 0),
+    ),
   );
 
 export function toScimUser(user: User, extra: ScimUserExtra, base: string): Json {
@@ -112,6 +115,8 @@ function checkAttr(attr: Attr, value: unknown, path: string): unknown {
 function checkSingle(attr: Attr, value: unknown, path: string): unknown {
   switch (attr.type) {
     case 'complex': {
+      // Entra sends some complex values (the enterprise manager) as their bare `value` string.
+      if (typeof value === 'string' && findAttr(attr.subAttributes, 'value')) return { value };
       if (!isObject(value)) throw invalidValue(`the attribute "${path}" must be an object`);
       const out: Json = {};
       for (const [k, v] of Object.entries(value)) {
