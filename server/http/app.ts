@@ -96,7 +96,10 @@ export function buildApp(ctx: ServerContext, routes: AnyRoute[], logger?: AppLog
         type: 'https://userdeck.dev/problems/badRequest',
         title: status === 431 ? 'Request Header Fields Too Large' : 'Bad Request',
         status,
-        detail: 'the HTTP request is malformed (percent-encode non-ASCII characters in the URL)',
+        detail:
+          status === 431
+            ? 'the HTTP request is malformed: its URL or headers are too long (send long SCIM filters with POST /.search)'
+            : 'the HTTP request is malformed (percent-encode non-ASCII characters in the URL)',
         code: 'badRequest',
       });
       socket.end(
