@@ -1,0 +1,335 @@
+/**
+ * Connections end to end, in Chromium through the bridge, with the real services: the real
+ * keychain, the Local directory as a real child process, and other directory servers started here.
+ * One session from a fresh install: first run, add, test, wrong password, switch, sign in again,
+ * offline, plain SCIM, delete, and a scan of everything the session left for the secrets it used.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { test, expect, type Page } from '@playwright/test';
+import type Keytar from 'keytar';
+import type BetterSqlite3 from 'better-sqlite3';
+import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process';
+import { startDirectoryProcess, type DirectoryProcess } from '../helpers/directory-process';
+import { AppShell } from './support/app-shell';
+import { ConnectionSwitcher, ConnectionsPage } from './support/connections';
+
+const require = createRequire(import.meta.url);
+const keytar = require('keytar') as typeof Keytar;
+const Database = require('better-sqlite3') as typeof BetterSqlite3;
+
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
+
+let bridge: BridgeProcess;
+let staging: DirectoryProcess;
+let scimOnly: DirectoryProcess;
+let page: Page;
+const password = `Stg-${randomUUID()}`;
+const wrongPassword = `Wrong-${randomUUID()}`;
+let adminName: string;
+/** Every secret this session handles; the last test looks for each of them everywhere. */
+const secrets = new Map<string, string>();
+/** Every call the page made to main, and every event main sent. */
+const traffic: { channel: string; request: string; response: string }[] = [];
+const events: string[] = [];
+const pageErrors: string[] = [];
+
+test.beforeAll(async ({ browser }) => {
+  bridge = await startBridgeProcess();
+  staging = await startDirectoryProcess();
+  scimOnly = await startDirectoryProcess({ scimOnly: true });
+  adminName = await staging.createUser({ password, roles: ['administrator'] });
+  secrets.set('staging password', password);
+  secrets.set('typed wrong password', wrongPassword);
+  secrets.set('staging bootstrap token', staging.token);
+  secrets.set('scim token', scimOnly.token);
+
+  page = await browser.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('response', async (response) => {
+    const url = new URL(response.url());
+    if (!url.pathname.startsWith('/__userdeck/invoke/')) return;
+    traffic.push({
+      channel: decodeURIComponent(url.pathname.slice('/__userdeck/invoke/'.length)),
+      request: response.request().postData() ?? '',
+      response: await response.text().catch(() => ''),
+    });
+  });
+  // What main pushes to the page, as the page's own listeners receive it.
+  await page.exposeFunction('__recordEvent', (line: string) => events.push(line));
+  await page.addInitScript(() => {
+    const names = ['connections/changed', 'connections/active', 'local/status', 'settings/changed'] as const;
+    const hook = () => {
+      const api = (window as unknown as { userdeck?: Window['userdeck'] }).userdeck;
+      if (!api) return void setTimeout(hook, 5);
+      for (const name of names) {
+        api.on(name, (payload: unknown) =>
+          (window as unknown as { __recordEvent: (line: string) => void }).__recordEvent(JSON.stringify({ name, payload })),
+        );
+      }
+    };
+    hook();
+  });
+});
+
+test.afterAll(async () => {
+  // Keychain entries of this session's profiles go with them; whatever is left is removed here.
+  const state = await bridge.invoke<{ connections: { id: string; builtin: boolean }[] }>('connections/list');
+  if (state.ok) for (const c of state.value.connections) if (!c.builtin) await bridge.invoke('connections/delete', { id: c.id });
+  await page?.close();
+  await bridge?.stop();
+  await staging?.close();
+  await scimOnly?.close();
+});
+
+test('a fresh install opens on the first-run screen and starts the Local directory with sample data', async () => {
+  await page.goto(bridge.url);
+  await expect(page.getByTestId('welcome')).toBeVisible();
+  await expect(page.getByTestId('view-title')).toHaveText('Welcome to Userdeck');
+  await new AppShell(page).screenshot('welcome');
+
+  await page.getByTestId('welcome-sample-action').click();
+  await expect(page.getByTestId('welcome-progress')).toBeVisible();
+  await expect(page).toHaveURL(/#\/dashboard/, { timeout: 60_000 });
+
+  const switcher = new ConnectionSwitcher(page);
+  expect(await switcher.current()).toBe('Local directory');
+  await expect(switcher.button()).toHaveAttribute('data-color', '#5E35B1');
+
+  // The sample data set is really there, in the app's data folder.
+  const db = new Database(join(bridge.dataDir, 'local-directory', 'userdeck.db'), { readonly: true, fileMustExist: true });
+  try {
+    const { n } = db.prepare('select count(*) as n from users').get() as { n: number };
+    expect(n).toBe(500);
+  } finally {
+    db.close();
+  }
+
+  // Its outbox is the mailbox; until the server keeps one, the view says it is not available.
+  const token = localDirectoryToken(bridge.pid);
+  secrets.set('local directory token', token);
+  const outbox = await fetch(`${localUrl()}/api/v1/outbox`, { headers: { authorization: `Bearer ${token}` } });
+  await page.getByTestId('nav-mailbox').click();
+  if (outbox.status === 404) await expect(page.getByTestId('mailbox-unavailable')).toBeVisible();
+  else await expect(page.getByTestId('view-title')).toHaveText('Mailbox');
+  await new AppShell(page).screenshot('mailbox');
+});
+
+test('adds a connection to a second server: inline validation, wrong password, test, save, connect', async () => {
+  const connections = new ConnectionsPage(page);
+  await connections.open();
+  await expect(connections.item('local')).toHaveAttribute('data-status', 'online');
+
+  await connections.startAdding();
+  // Inline validation, at each field, before anything is sent.
+  await connections.dialog().getByTestId('conn-save').click();
+  await expect(connections.errorOf('conn-name')).toHaveText('Required.');
+  await expect(connections.errorOf('conn-username')).toHaveText('Required.');
+  await expect(connections.errorOf('conn-secret')).toHaveText('Required.');
+  await connections.fill({ name: 'Staging', url: 'ftp://directory.example', username: adminName, secret: wrongPassword });
+  await expect(connections.errorOf('conn-url')).toContainText('Enter an http:// or https:// address');
+  await expect(connections.errorOf('conn-name')).toHaveCount(0);
+
+  // A wrong password gets a clear message.
+  await connections.fill({ url: staging.url });
+  await connections.runTest();
+  await expect(connections.testResult()).toHaveAttribute('data-state', 'failed');
+  await expect(connections.dialog().getByTestId('conn-test-error')).toContainText('The username or password is not correct.');
+  await new AppShell(page).screenshot('connection-wrong-password');
+
+  // The right one: server, latency, identity and role.
+  await connections.fill({ secret: password, color: '#43A047' });
+  await connections.runTest();
+  await expect(connections.testResult()).toHaveAttribute('data-state', 'ok');
+  await expect(connections.testResult()).toContainText('It works: Userdeck directory');
+  await expect(connections.dialog().getByTestId('conn-test-identity')).toContainText(`(${adminName})`);
+  await expect(connections.dialog().getByTestId('conn-test-roles')).toHaveText('Roles: administrator');
+  await new AppShell(page).screenshot('connection-test');
+  await connections.save();
+
+  await connections.connect('Staging');
+  await expect(connections.item('Staging')).toHaveAttribute('data-status', 'online');
+  const switcher = new ConnectionSwitcher(page);
+  await expect(switcher.button()).toHaveAttribute('data-color', '#43A047');
+  expect(await switcher.current()).toBe('Staging');
+  await new AppShell(page).screenshot('connections');
+});
+
+test('switches between connections from the app bar', async () => {
+  const switcher = new ConnectionSwitcher(page);
+  await switcher.choose('local');
+  await expect(switcher.button().getByTestId('connection-switcher-name')).toHaveText('Local directory');
+  await expect(switcher.button()).toHaveAttribute('data-color', '#5E35B1');
+  await expect(page.getByTestId('nav-mailbox')).toBeVisible();
+
+  await switcher.choose('Staging');
+  await expect(switcher.button().getByTestId('connection-switcher-name')).toHaveText('Staging');
+  await expect(page.getByTestId('nav-mailbox')).toHaveCount(0);
+  // The choice is remembered: a reload opens the same connection.
+  await page.reload();
+  await expect(switcher.button().getByTestId('connection-switcher-name')).toHaveText('Staging');
+});
+
+test('asks to sign in again when the saved API token is revoked', async () => {
+  const created = await staging.api<{ id: string; token: string }>('POST', '/api/v1/tokens', { name: 'userdeck-e2e', role: 'administrator' });
+  expect(created.status).toBe(201);
+  secrets.set('api token', created.body.token);
+  const connections = new ConnectionsPage(page);
+  await connections.open();
+  await connections.add({ name: 'Staging token', url: staging.url, method: 'token', secret: created.body.token });
+  await connections.connect('Staging token');
+  await expect(connections.item('Staging token')).toHaveAttribute('data-status', 'online');
+
+  expect((await staging.api('DELETE', `/api/v1/tokens/${created.body.id}`)).status).toBe(204);
+  const switcher = new ConnectionSwitcher(page);
+  await switcher.choose('Staging');
+  await switcher.choose('Staging token');
+  const dialog = page.getByTestId('sign-in-dialog').locator('.v-card');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('The saved API token was refused');
+  await expect(page.getByTestId('connection-banner')).toHaveAttribute('data-status', 'needsSignIn');
+
+  await dialog.getByTestId('sign-in-secret').locator('input').fill(created.body.token);
+  await dialog.getByTestId('sign-in-submit').click();
+  await expect(dialog.getByTestId('sign-in-secret')).toContainText('The API token was refused.');
+  await new AppShell(page).screenshot('sign-in');
+
+  const fresh = await staging.api<{ token: string }>('POST', '/api/v1/tokens', { name: 'userdeck-e2e-2', role: 'administrator' });
+  secrets.set('new api token', fresh.body.token);
+  await dialog.getByTestId('sign-in-secret').locator('input').fill(fresh.body.token);
+  await dialog.getByTestId('sign-in-submit').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(connections.item('Staging token')).toHaveAttribute('data-status', 'online');
+  await expect(page.getByTestId('connection-banner')).toHaveCount(0);
+});
+
+test('shows an offline banner when the server is unreachable, and recovers with retry', async () => {
+  await staging.stop();
+  const switcher = new ConnectionSwitcher(page);
+  await switcher.choose('Staging');
+  const banner = page.getByTestId('connection-banner');
+  await expect(banner).toHaveAttribute('data-status', 'offline');
+  await expect(banner).toContainText('Staging cannot be reached.');
+  await new AppShell(page).screenshot('offline');
+
+  await staging.restart();
+  await banner.getByTestId('banner-retry').click();
+  await expect(banner).toHaveCount(0);
+  await expect(new ConnectionsPage(page).item('Staging')).toHaveAttribute('data-status', 'online');
+});
+
+test('a plain SCIM backend hides the admin-only screens', async () => {
+  const connections = new ConnectionsPage(page);
+  await connections.open();
+  await connections.startAdding();
+  await connections.fill({ name: 'Plain SCIM', url: scimOnly.url, method: 'token', secret: scimOnly.token, color: '#FB8C00' });
+  await connections.runTest();
+  await expect(connections.testResult()).toContainText('It works: SCIM 2.0 server');
+  await expect(connections.dialog().getByTestId('conn-test-features')).toContainText('SCIM users');
+  await connections.save();
+  await connections.connect('Plain SCIM');
+  await expect(connections.item('Plain SCIM')).toHaveAttribute('data-status', 'online');
+
+  await expect(page.getByTestId('nav-users')).toBeVisible();
+  await expect(page.getByTestId('nav-groups')).toBeVisible();
+  await expect(page.getByTestId('nav-roles')).toHaveCount(0);
+  await expect(page.getByTestId('nav-mailbox')).toHaveCount(0);
+  await new AppShell(page).screenshot('plain-scim');
+
+  await new ConnectionSwitcher(page).choose('Staging');
+  await expect(page.getByTestId('nav-roles')).toBeVisible();
+});
+
+test('deletes a connection after confirmation, with its keychain entries', async () => {
+  const connections = new ConnectionsPage(page);
+  await connections.open();
+  const state = await bridge.invoke<{ connections: { id: string; name: string }[] }>('connections/list');
+  const id = state.ok ? state.value.connections.find((c) => c.name === 'Plain SCIM')!.id : '';
+  expect(await keytar.getPassword(`Userdeck connection ${id}`, 'apiToken')).toBe(scimOnly.token);
+
+  await connections.menuAction('Plain SCIM', 'delete');
+  const dialog = page.getByTestId('delete-connection-dialog').locator('.v-card');
+  await expect(dialog).toContainText('Delete “Plain SCIM”?');
+  await dialog.getByTestId('delete-cancel').click();
+  await expect(connections.item('Plain SCIM')).toBeVisible();
+
+  await connections.menuAction('Plain SCIM', 'delete');
+  await dialog.getByTestId('delete-confirm').click();
+  await expect(connections.item('Plain SCIM')).toHaveCount(0);
+  expect(await keytar.findCredentials(`Userdeck connection ${id}`)).toEqual([]);
+});
+
+test('no secret of the session reached the renderer, the profile file, the data folder or the logs', async () => {
+  // The refresh token the app got for "Staging" lives in the keychain; look for it too.
+  const state = await bridge.invoke<{ connections: { id: string; name: string }[]; secretStorage: { backend: string } }>('connections/list');
+  expect(state.ok && state.value.secretStorage.backend).toBe('keychain');
+  const stagingId = state.ok ? state.value.connections.find((c) => c.name === 'Staging')!.id : '';
+  const refreshToken = await keytar.getPassword(`Userdeck connection ${stagingId}`, 'refreshToken');
+  expect(refreshToken).toBeTruthy();
+  secrets.set('refresh token', refreshToken!);
+  expect(await keytar.getPassword(`Userdeck connection ${stagingId}`, 'password')).toBe(password);
+
+  const pinia = await page.evaluate(() => {
+    const app = (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } } }).__vue_app__;
+    return JSON.stringify(app.config.globalProperties.$pinia.state.value);
+  });
+  expect(pinia).toContain('Staging');
+  const files = listFiles(bridge.dataDir);
+  expect(files.some((f) => f.endsWith('connections.json'))).toBe(true);
+  expect(files.some((f) => f.endsWith('bridge.log'))).toBe(true);
+  const stored = files.map((file) => ({ file, text: readFileSync(file).toString('latin1') }));
+  // The recorders see what they should (else the scan below would prove nothing).
+  expect(traffic.some((c) => c.channel === 'connections/test' && c.request.includes(wrongPassword))).toBe(true);
+  expect(events.some((e) => e.includes('"Staging token"'))).toBe(true);
+  expect(stored.find((s) => s.file.endsWith('connections.json'))!.text).toContain(adminName);
+  expect(stored.find((s) => s.file.endsWith('bridge.log'))!.text).toContain('connections: created');
+
+  // Secrets go one way only: typed in a form, sent to main by the calls that take them.
+  const mayCarrySecrets = new Set(['connections/create', 'connections/update', 'connections/test', 'connections/signIn']);
+  for (const [what, secret] of secrets) {
+    expect(secret.length, what).toBeGreaterThan(8);
+    for (const call of traffic) {
+      expect(call.response.includes(secret), `${what} in the answer to ${call.channel}`).toBe(false);
+      if (!mayCarrySecrets.has(call.channel)) expect(call.request.includes(secret), `${what} sent with ${call.channel}`).toBe(false);
+    }
+    for (const event of events) expect(event.includes(secret), `${what} in an event`).toBe(false);
+    expect(pinia.includes(secret), `${what} in the renderer's state`).toBe(false);
+    for (const { file, text } of stored) expect(text.includes(secret), `${what} in ${file}`).toBe(false);
+  }
+  expect(pageErrors).toEqual([]);
+});
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+/** The Local directory's URL, from the app's state. */
+function localUrl(): string {
+  const line = readFileSync(join(bridge.dataDir, 'logs', 'bridge.log'), 'utf8')
+    .split('\n')
+    .reverse()
+    .find((l) => l.includes('local directory: started'));
+  return /"url":"([^"]+)"/.exec(line ?? '')![1]!;
+}
+
+/** The token main gave the Local directory's process, read from that process's environment. */
+function localDirectoryToken(bridgePid: number): string {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== bridgePid) continue;
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const entry = env.find((e) => e.startsWith('USERDECK_BOOTSTRAP_TOKEN='));
+      if (entry) return entry.slice('USERDECK_BOOTSTRAP_TOKEN='.length);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  throw new Error('no Local directory process found');
+}
