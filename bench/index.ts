@@ -2,7 +2,9 @@
  * `npm run bench -- [suite ...]`: runs benchmark suites (all when none is named). Each suite
  * reports ratios against a baseline measured in the same run, plus peak memory.
  */
-const suites: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {};
+const suites: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
+  files: () => import('./files/index'),
+};
 
 const [first, ...rest] = process.argv.slice(2);
 const names = first ? [first] : Object.keys(suites);

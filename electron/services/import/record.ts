@@ -68,7 +68,7 @@ function auth0Hash(value: string): { hash?: string; problem?: string } {
 
 export function readUser(cells: string[], mapping: Mapping, schema: FieldSchema | null): ReadUser {
   const user: ReadUser = { fields: {}, customFields: {}, columns: {}, problems: [], keepPassword: false };
-  const roles = chamiloRoles(schema);
+  let roles: { teacher: string; student: string } | null = null;
   for (let i = 0; i < mapping.columns.length; i++) {
     const { column, target, transform } = mapping.columns[i]!;
     if (target === null) continue;
@@ -93,6 +93,7 @@ export function readUser(cells: string[], mapping: Mapping, schema: FieldSchema 
       }
       case 'chamiloStatus': {
         const word = raw.trim().toLowerCase();
+        roles ??= chamiloRoles(schema);
         if (teacherWords.has(word)) user.fields.roles = [roles.teacher];
         else if (studentWords.has(word)) user.fields.roles = [roles.student];
         else user.problems.push({ field: 'roles', code: 'unknownRole', message: `unknown Chamilo status: ${raw} (expected 1/teacher or 5/student)` });

@@ -7,6 +7,7 @@ import type { FileNotice, Mapping, RowProblem } from '../../../common/files/type
 import { defaultFieldSchema, type FieldSchema } from '../../../common/users/fields';
 import { isBlank, validateUser } from '../../../common/users/validation';
 import type { TableRecord, TableSource } from '../files/table';
+import { KeyTable } from './key-table';
 import { problemText } from './messages';
 import { readUser, validationRecord, type ReadUser } from './record';
 
@@ -25,12 +26,18 @@ export interface ScanOptions {
   onProgress?: (rows: number) => void;
 }
 
+/**
+ * A copy of a text that does not keep the file chunk it was cut from alive: cells are slices of
+ * 1 MB text chunks, so one kept problem message per chunk would otherwise keep the whole file.
+ */
+const detach = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
+
 /** Problems of one record, each naming its column. */
 export function rowProblems(index: number, record: TableRecord, user: ReadUser, schema: FieldSchema | null, mode: 'create' | 'update'): RowProblem[] {
   const problems: RowProblem[] = [];
   const column = (field: string) => user.columns[field] ?? null;
   const add = (field: string, code: string, problem: string) =>
-    problems.push({ row: index, line: record.line, column: column(field), field, code, problem });
+    problems.push({ row: index, line: record.line, column: column(field), field, code, problem: detach(problem) });
   for (const p of user.problems) add(p.field, p.code, p.message);
   const effective = schema ?? defaultFieldSchema;
   for (const p of validateUser(validationRecord(user), effective, { mode })) {
@@ -40,7 +47,14 @@ export function rowProblems(index: number, record: TableRecord, user: ReadUser, 
     add(p.field, p.code, problemText(p.field, p.code, p.params));
   }
   if (record.extra?.length)
-    problems.push({ row: index, line: record.line, column: null, field: null, code: 'extraCells', problem: `${record.extra.length} filled cell(s) beyond the last column: ${record.extra.slice(0, 3).join(', ')}` });
+    problems.push({
+      row: index,
+      line: record.line,
+      column: null,
+      field: null,
+      code: 'extraCells',
+      problem: detach(`${record.extra.length} filled cell(s) beyond the last column: ${record.extra.slice(0, 3).join(', ')}`),
+    });
   return problems;
 }
 
@@ -59,19 +73,14 @@ export async function* scanRows(table: TableSource, mapping: Mapping, options: S
   }
 }
 
-/** Finds rows sharing a username or email, case-insensitively; memory holds one entry per distinct value. */
+/** Finds rows sharing a username or email, case-insensitively, in a compact hash table. */
 export class DuplicateFinder {
-  private readonly seen = [new Map<string, number | number[]>(), new Map<string, number | number[]>()];
+  private readonly tables = [new KeyTable(), new KeyTable()];
 
   add(index: number, username: unknown, email: unknown): void {
     [username, email].forEach((value, which) => {
       if (typeof value !== 'string' || isBlank(value)) return;
-      const key = value.toLowerCase();
-      const map = this.seen[which]!;
-      const previous = map.get(key);
-      if (previous === undefined) map.set(key, index);
-      else if (typeof previous === 'number') map.set(key, [previous, index]);
-      else previous.push(index);
+      this.tables[which]!.add(value.toLowerCase(), index);
     });
   }
 
@@ -80,8 +89,7 @@ export class DuplicateFinder {
     const out = new Set<number>();
     [username, email].forEach((value, which) => {
       if (typeof value !== 'string' || isBlank(value)) return;
-      const entry = this.seen[which]!.get(value.toLowerCase());
-      if (Array.isArray(entry)) for (const i of entry) if (i < index) out.add(i);
+      for (const i of this.tables[which]!.rowsOf(value.toLowerCase())) if (i < index) out.add(i);
     });
     return [...out].sort((a, b) => a - b);
   }
@@ -91,9 +99,8 @@ export class DuplicateFinder {
     const set = new Set<string>();
     const pairs: [number, number][] = [];
     let total = 0;
-    for (const map of this.seen) {
-      for (const entry of map.values()) {
-        if (typeof entry === 'number') continue;
+    for (const table of this.tables) {
+      for (const entry of table.shared.values()) {
         for (let a = 0; a < entry.length; a++)
           for (let b = a + 1; b < entry.length; b++) {
             const key = `${entry[a]},${entry[b]}`;

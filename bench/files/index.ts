@@ -1,0 +1,162 @@
+/**
+ * `npm run bench -- files [--scale S]`: the files engine against baselines measured in the same
+ * run, each task in its own process (time and peak RSS are its own). Generates its own data.
+ * - inspect+validate of a 1,000,000-row CSV vs bare papaparse (goal ≥ 0.5× its speed, < 400 MB), csv-parse beside;
+ * - read of a 100,000-row XLSX vs the bare exceljs streaming reader;
+ * - export of 1,000,000 users to CSV and XLSX vs papaparse.unparse / the bare exceljs writer (goal < 300 MB);
+ * - plan of 100,000 rows against a 1,000,000-user directory vs its bare lookups.
+ * `--scale 0.1` shrinks every size (the directory seed takes minutes at full size).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { table } from '../support/measure';
+import { syntheticUser } from '../../server/seed/synthetic';
+import { seedDirectory } from '../../cli/commands/seed';
+import { startDirectoryProcess } from '../../tests/helpers/cli-process';
+import { xlsxWriter } from '../../electron/services/export/writers/xlsx';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '../..');
+
+interface Measure {
+  ms: number;
+  rows: number;
+  peakMb: number;
+}
+
+async function task(name: string, ...args: string[]): Promise<Measure> {
+  const { stdout } = await run(process.execPath, ['--max-old-space-size=4096', join(root, 'bin/run-ts.js'), join(root, 'bench/files/worker.ts'), name, ...args], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Measure;
+}
+
+async function writeCsv(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  out.write('Username,Email,First name,Last name,Phone,Department,Employee ID,Notes\r\n');
+  let chunk = '';
+  for (let i = 0; i < rows; i++) {
+    const bad = i % 1000 === 7;
+    chunk += `user${i},${bad ? 'broken.example.com' : `user${i}@example.com`},${['José', 'Zoë', 'Łukasz'][i % 3]},"Muñoz, ${i}",+34 600 ${String(i % 1000).padStart(3, '0')},Sales,${String(i).padStart(8, '0')},"line one\nline two"\r\n`;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      chunk = '';
+    }
+  }
+  out.write(chunk);
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+async function writeXlsx(path: string, rows: number): Promise<void> {
+  const writer = await xlsxWriter(path, ['Username', 'Email', 'First name', 'Last name', 'Phone', 'Department', 'Employee ID']);
+  for (let i = 0; i < rows; i++)
+    await writer.write([`user${i}`, `user${i}@example.com`, 'Zoë', `Muñoz ${i}`, `0600${String(i).padStart(6, '0')}`, 'Sales', String(i)]);
+  await writer.close();
+}
+
+const rowsPerSecond = (m: Measure) => Math.round(m.rows / (m.ms / 1000));
+
+export async function run_(args: string[]): Promise<void> {
+  const scaleAt = args.indexOf('--scale');
+  const scale = scaleAt >= 0 ? Number(args[scaleAt + 1]) : 1;
+  const n = (count: number) => Math.max(1000, Math.round(count * scale));
+  const dir = mkdtempSync(join(tmpdir(), 'userdeck-bench-files-'));
+  try {
+    // 1. CSV inspect + validate.
+    const csv = join(dir, 'users.csv');
+    await writeCsv(csv, n(1_000_000));
+    const mb = (statSync(csv).size / 1024 / 1024).toFixed(0);
+    const papa = await task('papaparse', csv);
+    const csvParse = await task('csv-parse', csv);
+    const inspect = await task('inspect', csv);
+    console.log(`\n### CSV: ${n(1_000_000).toLocaleString('en-US')} rows, ${mb} MB (goal: inspect+validate ≥ 0.5× papaparse, < 400 MB)`);
+    console.log(
+      table(
+        ['task', 'rows', 'seconds', 'rows/s', 'vs papaparse', 'peak MB'],
+        [
+          ['bare papaparse parse (baseline)', papa.rows, papa.ms / 1000, rowsPerSecond(papa), 1, papa.peakMb],
+          ['bare csv-parse parse', csvParse.rows, csvParse.ms / 1000, rowsPerSecond(csvParse), papa.ms / csvParse.ms, csvParse.peakMb],
+          ['userdeck inspect + validate', inspect.rows, inspect.ms / 1000, rowsPerSecond(inspect), papa.ms / inspect.ms, inspect.peakMb],
+        ],
+      ),
+    );
+
+    // 2. XLSX read.
+    const xlsx = join(dir, 'users.xlsx');
+    await writeXlsx(xlsx, n(100_000));
+    const exceljs = await task('exceljs-read', xlsx);
+    const ours = await task('xlsx-read', xlsx);
+    console.log(`\n### XLSX read: ${n(100_000).toLocaleString('en-US')} rows`);
+    console.log(
+      table(
+        ['task', 'rows', 'seconds', 'rows/s', 'vs exceljs', 'peak MB'],
+        [
+          ['bare exceljs streaming reader (baseline)', exceljs.rows - 1, exceljs.ms / 1000, rowsPerSecond(exceljs), 1, exceljs.peakMb],
+          ['userdeck XLSX reader', ours.rows, ours.ms / 1000, rowsPerSecond(ours), exceljs.ms / ours.ms, ours.peakMb],
+        ],
+      ),
+    );
+
+    // 3. Export.
+    const count = String(n(1_000_000));
+    const unparse = await task('unparse-csv', count, join(dir, 'base.csv'));
+    const exportCsv = await task('export-csv', count, join(dir, 'export.csv'));
+    const excelWrite = await task('exceljs-write', count, join(dir, 'base.xlsx'));
+    const exportXlsx = await task('export-xlsx', count, join(dir, 'export.xlsx'));
+    console.log(`\n### Export: ${Number(count).toLocaleString('en-US')} users (goal < 300 MB)`);
+    console.log(
+      table(
+        ['task', 'rows', 'seconds', 'rows/s', 'vs baseline', 'peak MB'],
+        [
+          ['papaparse.unparse to CSV (baseline)', unparse.rows, unparse.ms / 1000, rowsPerSecond(unparse), 1, unparse.peakMb],
+          ['userdeck export CSV', exportCsv.rows, exportCsv.ms / 1000, rowsPerSecond(exportCsv), unparse.ms / exportCsv.ms, exportCsv.peakMb],
+          ['bare exceljs streaming writer (baseline)', excelWrite.rows, excelWrite.ms / 1000, rowsPerSecond(excelWrite), 1, excelWrite.peakMb],
+          ['userdeck export XLSX', exportXlsx.rows, exportXlsx.ms / 1000, rowsPerSecond(exportXlsx), excelWrite.ms / exportXlsx.ms, exportXlsx.peakMb],
+        ],
+      ),
+    );
+
+    // 4. Plan against a seeded directory.
+    const token = 'bench-files-token-0123456789abcdef';
+    const directory = await startDirectoryProcess(join(dir, 'server'), token);
+    try {
+      const users = n(1_000_000);
+      const seedStart = performance.now();
+      await seedDirectory({ url: directory.url, token, count: users, batchSize: 1000 });
+      const seedSeconds = (performance.now() - seedStart) / 1000;
+      const planRows = Math.min(n(100_000), users);
+      const lines = ['username,email,first name,last name'];
+      for (let i = 0; i < planRows; i++) {
+        // Half the rows are existing users (spread over the directory), half are new.
+        if (i % 2 === 0) {
+          const u = syntheticUser(Math.floor((i / planRows) * users));
+          lines.push(`${u.username},${u.email},${u.firstName},${u.lastName}`);
+        } else lines.push(`new${i},new${i}@example.net,New,Person ${i}`);
+      }
+      const planFile = join(dir, 'plan.csv');
+      writeFileSync(planFile, `${lines.join('\n')}\n`);
+      const lookups = await task('lookups', planFile, directory.url, token);
+      const plan = await task('plan', planFile, directory.url, token);
+      console.log(`\n### Plan: ${planRows.toLocaleString('en-US')} rows against ${users.toLocaleString('en-US')} users (seeded in ${seedSeconds.toFixed(0)} s)`);
+      console.log(
+        table(
+          ['task', 'rows', 'seconds', 'rows/s', 'vs lookups', 'peak MB'],
+          [
+            ['bare users/lookup calls (baseline)', lookups.rows, lookups.ms / 1000, rowsPerSecond(lookups), 1, lookups.peakMb],
+            ['userdeck plan', plan.rows, plan.ms / 1000, rowsPerSecond(plan), lookups.ms / plan.ms, plan.peakMb],
+          ],
+        ),
+      );
+    } finally {
+      directory.child.kill('SIGKILL');
+    }
+    console.log('\n"vs" columns: baseline time / task time (above 1 is faster than the baseline).');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export { run_ as run };
