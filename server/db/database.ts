@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './dialect';
 import { migrateToLatest } from './migrate';
@@ -10,6 +10,8 @@ import type { Database } from './schema';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL: an ICU collation for Unicode-aware lower() when the server has one. */
+  lowerCollation: string | null;
   close(): Promise<void>;
 }
 
@@ -25,6 +27,12 @@ export async function openDatabase(options: OpenOptions): Promise<Db> {
   const db = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir);
   try {
     await migrateToLatest(db.kysely as Kysely<unknown>, db.dialect);
+    if (db.dialect === 'postgres') {
+      const icu = await sql<{ n: string }>`select collname as n from pg_collation where collname = 'und-x-icu'`.execute(
+        db.kysely,
+      );
+      db.lowerCollation = icu.rows[0]?.n ?? null;
+    }
   } catch (error) {
     await db.close();
     throw error;
@@ -45,7 +53,7 @@ function openSqlite(dataDir: string): Db {
     typeof value === 'string' ? value.toLowerCase() : value,
   );
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { kysely, dialect: 'sqlite', close: () => kysely.destroy() };
+  return { kysely, dialect: 'sqlite', lowerCollation: null, close: () => kysely.destroy() };
 }
 
 function openPostgres(url: string): Db {
@@ -54,5 +62,5 @@ function openPostgres(url: string): Db {
   // An idle client losing its connection must not crash the server; the pool replaces it.
   pool.on('error', () => undefined);
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+  return { kysely, dialect: 'postgres', lowerCollation: null, close: () => kysely.destroy() };
 }

@@ -65,7 +65,7 @@ export async function listResources(
   const resolver: Resolver = kind === 'users' ? userResolver(fields) : groupResolver;
   const table = kind === 'users' ? sql`users` : sql`groups`;
   const where: Sql[] = kind === 'users' ? [sql`users.deleted_at is null`] : [];
-  if (params.filter !== undefined) where.push(compileFilter(parseFilter(params.filter, limits), resolver, ctx.db.dialect));
+  if (params.filter !== undefined) where.push(compileFilter(parseFilter(params.filter, limits), resolver, ctx.db));
   const sortPath = params.sortBy ? parseAttrPath(params.sortBy, urns, 'invalidFilter') : null;
   const expr: Sql = sortPath
     ? kind === 'users'

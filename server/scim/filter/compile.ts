@@ -5,6 +5,12 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Dialect } from '../../db/dialect';
+
+/** The database's SQL dialect, and the collation PostgreSQL lowers text with (ICU when it has one). */
+export interface SqlFlavor {
+  dialect: Dialect;
+  lowerCollation: string | null;
+}
 import { ApiError } from '../../errors';
 import { escapeLike } from '../../users/text';
 import type { AttrPath, CompareOp, Filter, Value } from './parse';
@@ -32,12 +38,17 @@ export interface Resolver {
 const invalid = (message: string) => new ApiError(400, 'invalidFilter', message, { scimType: 'invalidFilter' });
 const top = String.fromCodePoint(0x10ffff);
 
-export function lowerExpr(expr: Sql, dialect: Dialect): Sql {
+export function lowerExpr(expr: Sql, flavor: SqlFlavor): Sql {
   // SQLite's lower() only knows ASCII: ud_lower is JavaScript's toLowerCase, registered per connection.
-  return dialect === 'sqlite' ? sql`ud_lower(${expr})` : sql`lower(${expr})`;
+  // PostgreSQL's lower() follows the collation: under "C" it too knows only ASCII, so use ICU's.
+  if (flavor.dialect === 'sqlite') return sql`ud_lower(${expr})`;
+  // The lowered text then compares bytewise ("C"), as in SQLite.
+  return flavor.lowerCollation
+    ? sql`(lower(${expr} collate ${sql.id(flavor.lowerCollation)}) collate "C")`
+    : sql`(lower(${expr}) collate "C")`;
 }
 
-function textCondition(op: CompareOp, column: Extract<Column, { kind: 'text' }>, value: Value, dialect: Dialect): Sql {
+function textCondition(op: CompareOp, column: Extract<Column, { kind: 'text' }>, value: Value, flavor: SqlFlavor): Sql {
   if (value === null) {
     if (op === 'eq') return sql`${column.expr} is null`;
     if (op === 'ne') return sql`${column.expr} is not null`;
@@ -45,20 +56,26 @@ function textCondition(op: CompareOp, column: Extract<Column, { kind: 'text' }>,
   }
   const exact = column.caseExact === true;
   const v = exact ? String(value) : String(value).toLowerCase();
-  const col = exact || column.lowered ? column.expr : lowerExpr(column.expr, dialect);
+  const col = exact || column.lowered ? column.expr : lowerExpr(column.expr, flavor);
   switch (op) {
     case 'eq':
       return sql`${col} = ${v}`;
     case 'ne':
       return sql`(${column.expr} is null or ${col} <> ${v})`;
     case 'sw':
-      return sql`(${col} >= ${v} and ${col} < ${v + top})`;
+      // Pre-lowered columns compare bytewise ("C"), so the indexed range form is exact there.
+      if (column.lowered) return sql`(${col} >= ${v} and ${col} < ${v + top})`;
+      if (exact)
+        return flavor.dialect === 'sqlite'
+          ? sql`substr(${col}, 1, ${[...v].length}) = ${v}`
+          : sql`left(${col}, ${[...v].length}) = ${v}`;
+      return sql`${col} like ${`${escapeLike(v)}%`} escape '\\'`;
     case 'co':
     case 'ew': {
       if (exact) {
         const n = [...v].length;
-        if (op === 'co') return dialect === 'sqlite' ? sql`instr(${col}, ${v}) > 0` : sql`strpos(${col}, ${v}) > 0`;
-        return dialect === 'sqlite' ? sql`substr(${col}, ${-n}) = ${v}` : sql`right(${col}, ${n}) = ${v}`;
+        if (op === 'co') return flavor.dialect === 'sqlite' ? sql`instr(${col}, ${v}) > 0` : sql`strpos(${col}, ${v}) > 0`;
+        return flavor.dialect === 'sqlite' ? sql`substr(${col}, ${-n}) = ${v}` : sql`right(${col}, ${n}) = ${v}`;
       }
       const pattern = op === 'co' ? `%${escapeLike(v)}%` : `%${escapeLike(v)}`;
       return sql`${col} like ${pattern} escape '\\'`;
@@ -120,10 +137,21 @@ function constCondition(op: CompareOp, actual: Value, value: Value): boolean {
   }
 }
 
-function condition(op: CompareOp, column: Column, value: Value, dialect: Dialect): Sql {
+/**
+ * Every condition is true or false, never NULL: `not (externalId eq "a")` must match users without
+ * an externalId, so comparisons on a missing value are false rather than unknown.
+ */
+function condition(op: CompareOp, column: Column, value: Value, flavor: SqlFlavor): Sql {
+  const inner = rawCondition(op, column, value, flavor);
+  if ((column.kind === 'text' || column.kind === 'number' || column.kind === 'date') && op !== 'ne' && value !== null)
+    return sql`(${column.expr} is not null and ${inner})`;
+  return inner;
+}
+
+function rawCondition(op: CompareOp, column: Column, value: Value, flavor: SqlFlavor): Sql {
   switch (column.kind) {
     case 'text':
-      return textCondition(op, column, value, dialect);
+      return textCondition(op, column, value, flavor);
     case 'bool': {
       if (op !== 'eq' && op !== 'ne') throw invalid(`"${op}" does not apply to booleans`);
       const b = asBoolean(value) ? 1 : 0;
@@ -161,29 +189,29 @@ function present(column: Column): Sql {
   }
 }
 
-export function compileFilter(filter: Filter, resolver: Resolver, dialect: Dialect, parent: AttrPath | null = null): Sql {
+export function compileFilter(filter: Filter, resolver: Resolver, flavor: SqlFlavor, parent: AttrPath | null = null): Sql {
   switch (filter.kind) {
     case 'logical':
       return sql`(${sql.join(
-        filter.items.map((f) => compileFilter(f, resolver, dialect, parent)),
+        filter.items.map((f) => compileFilter(f, resolver, flavor, parent)),
         filter.op === 'and' ? sql` and ` : sql` or `,
       )})`;
     case 'not':
-      return sql`not (${compileFilter(filter.filter, resolver, dialect, parent)})`;
+      return sql`not (${compileFilter(filter.filter, resolver, flavor, parent)})`;
     case 'present': {
       const target = resolver.resolve(filter.path, parent);
       return target.wrap ? target.wrap(present(target.column)) : present(target.column);
     }
     case 'compare': {
       const target = resolver.resolve(filter.path, parent);
-      const cond = condition(filter.op, target.column, filter.value, dialect);
+      const cond = condition(filter.op, target.column, filter.value, flavor);
       return target.wrap ? target.wrap(cond) : cond;
     }
     case 'valuePath': {
       if (parent) throw invalid('value filters cannot nest');
       // The whole inner filter must hold for one value: relations get one EXISTS around it.
       const probe = resolver.resolve({ ...filter.path, sub: 'value' }, null);
-      const inner = compileFilter(filter.filter, resolver, dialect, filter.path);
+      const inner = compileFilter(filter.filter, resolver, flavor, filter.path);
       return probe.wrap ? probe.wrap(inner) : inner;
     }
   }
