@@ -7,6 +7,8 @@ export interface Limits {
   lookupMax: number;
   /** Counting a filtered list stops here (the total is then a lower bound, `totalExact: false`). */
   countLimit: number;
+  /** A filtered list with at most this many matches is read from the filter's index, not in sort order. */
+  sparseLimit: number;
   scimCountMax: number;
   bulkMaxOperations: number;
   bulkMaxPayload: number;
@@ -19,7 +21,8 @@ export const defaultLimits: Limits = {
   pageSizeMax: 500,
   batchMax: 1000,
   lookupMax: 1000,
-  countLimit: 100_000,
+  countLimit: 10_000,
+  sparseLimit: 2000,
   scimCountMax: 1000,
   bulkMaxOperations: 1000,
   bulkMaxPayload: 4 * 1024 * 1024,

@@ -36,6 +36,8 @@ export interface ListOptions {
   now: string;
   /** Counting stops here; a larger total is reported as this number with `totalExact: false`. */
   countLimit: number;
+  /** Up to this many matches, the page is read from the filter's index (`set` form). */
+  sparseLimit: number;
 }
 
 export interface IdPage {
@@ -58,8 +60,25 @@ function dayEnd(value: string, field: string): string {
 
 const and = (parts: Sql[]): Sql => (parts.length ? sql.join(parts, sql` and `) : sql`1 = 1`);
 
+/**
+ * How relation and search filters are written. `probe` (correlated EXISTS, LIKE on the row) suits a
+ * page of a dense result: the sort index is walked and each row checked until the page is full.
+ * `set` (IN over the tag, group or search index) suits counting and sparse results: only the
+ * matching rows are visited. The list chooses per query from the (capped) count.
+ */
+export type ConditionForm = 'probe' | 'set';
+
 /** Compiles every filter of the query to SQL conditions on `users` (nothing is filtered in memory). */
-export async function userConditions(db: Kysely<Database>, query: UserListQuery, options: ListOptions): Promise<Sql[]> {
+export async function userConditions(
+  db: Kysely<Database>,
+  query: UserListQuery,
+  options: ListOptions,
+  form: ConditionForm = 'set',
+): Promise<Sql[]> {
+  const member = (table: string, column: string, ids: string[]) =>
+    form === 'probe'
+      ? sql`exists (select 1 from ${sql.table(table)} r where r.user_id = users.id and r.${sql.ref(column)} in (${sql.join(ids)}))`
+      : sql`users.id in (select r.user_id from ${sql.table(table)} r where r.${sql.ref(column)} in (${sql.join(ids)}))`;
   const where: Sql[] = [];
   const status = query.status;
   where.push(status === 'trash' ? sql`users.deleted_at is not null` : sql`users.deleted_at is null`);
@@ -116,7 +135,11 @@ export async function userConditions(db: Kysely<Database>, query: UserListQuery,
       .execute();
     where.push(
       rows.length
-        ? sql`exists (select 1 from group_members gm where gm.user_id = users.id and gm.group_id in (${sql.join(rows.map((r) => r.id))}))`
+        ? member(
+            'group_members',
+            'group_id',
+            rows.map((r) => r.id),
+          )
         : sql`1 = 0`,
     );
   }
@@ -124,8 +147,7 @@ export async function userConditions(db: Kysely<Database>, query: UserListQuery,
     const names = (query.tags ?? []).map((t) => t.toLowerCase());
     const rows = names.length ? await db.selectFrom('tags').select('id').where('name_lower', 'in', names).execute() : [];
     const ids = rows.map((r) => r.id);
-    const has = (list: string[]) =>
-      sql`exists (select 1 from user_tags ut where ut.user_id = users.id and ut.tag_id in (${sql.join(list)}))`;
+    const has = (list: string[]) => member('user_tags', 'tag_id', list);
     if (query.tagsMode === 'missing') {
       if (names.length === 0) where.push(sql`not exists (select 1 from user_tags ut where ut.user_id = users.id)`);
       else if (ids.length) where.push(sql`not ${has(ids)}`);
@@ -140,17 +162,19 @@ export async function userConditions(db: Kysely<Database>, query: UserListQuery,
     for (const [key, raw] of Object.entries(custom)) {
       const field = fields.find((f) => f.key === key);
       if (!field) throw badRequest(`unknown custom field "${key}"`, [{ field: `cf.${key}`, code: 'unknownField' }]);
-      where.push(customCondition(field.id, field.type, key, raw));
+      where.push(customCondition(field.id, field.type, key, raw, form));
     }
   }
   const q = query.q?.trim();
-  if (q) where.push(searchCondition(q, options.dialect));
+  if (q) where.push(searchCondition(q, options.dialect, form));
   return where;
 }
 
-function customCondition(fieldId: string, type: string, key: string, raw: string): Sql {
+function customCondition(fieldId: string, type: string, key: string, raw: string, form: ConditionForm): Sql {
   const value = (cond: Sql) =>
-    sql`exists (select 1 from user_field_values v where v.user_id = users.id and v.field_id = ${fieldId} and ${cond})`;
+    form === 'probe'
+      ? sql`exists (select 1 from user_field_values v where v.user_id = users.id and v.field_id = ${fieldId} and ${cond})`
+      : sql`users.id in (select v.user_id from user_field_values v where v.field_id = ${fieldId} and ${cond})`;
   if (raw === '')
     return sql`not exists (select 1 from user_field_values v where v.user_id = users.id and v.field_id = ${fieldId})`;
   const field = `cf.${key}`;
@@ -187,36 +211,40 @@ function customCondition(fieldId: string, type: string, key: string, raw: string
 /**
  * Text search over names, username, email and custom text: words of three characters or more go
  * through the trigram index (FTS5 in SQLite, pg_trgm GIN in PostgreSQL); when every word is
- * shorter, an indexed prefix match on username, email and last name is used instead.
+ * shorter, the indexed prefix ranges of username, email and last name are used instead. In `probe`
+ * form (a dense result, read in sort order) SQLite checks each row's own search text instead.
  */
-export function searchCondition(q: string, dialect: Dialect): Sql {
+export function searchCondition(q: string, dialect: Dialect, form: ConditionForm = 'set'): Sql {
   const words = fold(q).split(/\s+/).filter(Boolean);
   const long = words.filter((w) => [...w].length >= minTrigramLength);
   const short = words.filter((w) => [...w].length < minTrigramLength);
+  const like = (w: string) => sql`users.search_text like ${`%${escapeLike(w)}%`} escape '\\'`;
   if (long.length === 0) {
-    return sql`(${sql.join(
-      short.map(
-        (w) => sql`((users.username_lower >= ${w} and users.username_lower < ${w + top})
-          or (users.email_lower >= ${w} and users.email_lower < ${w + top})
-          or (users.sort_name >= ${w} and users.sort_name < ${w + top}))`,
-      ),
-      sql` and `,
-    )})`;
+    const prefix = (w: string) =>
+      form === 'probe'
+        ? sql`((users.username_lower >= ${w} and users.username_lower < ${w + top})
+            or (users.email_lower >= ${w} and users.email_lower < ${w + top})
+            or (users.sort_name >= ${w} and users.sort_name < ${w + top}))`
+        : sql`users.id in (
+            select p.id from users p where p.username_lower >= ${w} and p.username_lower < ${w + top}
+            union select p.id from users p where p.email_lower >= ${w} and p.email_lower < ${w + top}
+            union select p.id from users p where p.deleted_at is null and p.sort_name >= ${w} and p.sort_name < ${w + top})`;
+    return and(short.map(prefix));
   }
   const parts: Sql[] = [];
-  if (dialect === 'sqlite') {
+  if (dialect === 'sqlite' && form === 'set') {
     const match = long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
     parts.push(sql`users.seq in (select rowid from users_fts where users_fts match ${match})`);
-  } else {
-    for (const w of long) parts.push(sql`users.search_text like ${`%${escapeLike(w)}%`}`);
-  }
-  for (const w of short) parts.push(sql`users.search_text like ${`%${escapeLike(w)}%`} escape '\\'`);
+  } else for (const w of long) parts.push(like(w));
+  for (const w of short) parts.push(like(w));
   return and(parts);
 }
 
 /** Pages the matching user ids in SQL: by keyset cursor when given, else by page number. */
 export async function listUserIds(db: Kysely<Database>, query: UserListQuery, options: ListOptions): Promise<IdPage> {
-  const where = await userConditions(db, query, options);
+  const setWhere = await userConditions(db, query, options, 'set');
+  const { total, exact } = await countUsers(db, query, setWhere, options);
+  const where = exact && total <= options.sparseLimit ? setWhere : await userConditions(db, query, options, 'probe');
   const expr = sortExpressions[query.sort];
   const desc = query.order === 'desc';
   let cursor: Cursor | null = null;
@@ -251,7 +279,6 @@ export async function listUserIds(db: Kysely<Database>, query: UserListQuery, op
   const hasPrev = backwards ? more : cursor !== null || query.page > 1;
   const mk = (row: { id: string; k: string | number }, d: 'next' | 'prev') =>
     encodeCursor({ s: query.sort, o: query.order, v: row.k, id: row.id, d });
-  const { total, exact } = await countUsers(db, query, where, options);
   return {
     ids: items.map((r) => r.id),
     total,

@@ -37,6 +37,7 @@ export function userRoutes(): AnyRoute[] {
           dialect: ctx.db.dialect,
           now: ctx.clock.now().toISOString(),
           countLimit: ctx.limits.countLimit,
+          sparseLimit: ctx.limits.sparseLimit,
         });
         return {
           items: await loadUsers(ctx.db.kysely, page.ids),
