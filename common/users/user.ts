@@ -100,6 +100,8 @@ export interface UserWrite {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** False when the server stopped counting (a very large filtered result): `total` is then a lower bound. */
+  totalExact?: boolean;
   page: number;
   pageSize: number;
   /** Keyset cursor of the next page (RFC 9865 style), when there is one. */
