@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { Me, TokenPair } from '../../common/api/admin';
+import { appendActivity } from '../activity/log';
 import { ApiError } from '../errors';
 import { route, type AnyRoute } from '../http/route';
 import { loadUser } from '../users/load';
 import { AttemptLimiter, login, refresh, revokeSession } from './service';
 
 export function authRoutes(): AnyRoute[] {
-  const limiter = new AttemptLimiter(30, 60_000);
+  const limiter = new AttemptLimiter(100, 60_000);
   return [
     route({
       method: 'POST',
@@ -43,7 +44,14 @@ export function authRoutes(): AnyRoute[] {
       summary: "End the caller's session",
       status: 204,
       async handler({ principal, ctx }) {
-        if (principal!.sessionId) await revokeSession(ctx, principal!.sessionId);
+        if (principal!.sessionId) {
+          await revokeSession(ctx, principal!.sessionId);
+          await appendActivity(ctx.db.kysely, ctx.clock, principal!.actor, {
+            action: 'auth.logout',
+            targetType: 'session',
+            targetId: principal!.sessionId,
+          });
+        }
         return undefined;
       },
     }),
