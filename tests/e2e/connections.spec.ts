@@ -4,7 +4,8 @@
  * One session from a fresh install: first run, add, test, wrong password, switch, sign in again,
  * offline, plain SCIM, delete, and a scan of everything the session left for the secrets it used.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +13,9 @@ import { test, expect, type Page } from '@playwright/test';
 import type Keytar from 'keytar';
 import type BetterSqlite3 from 'better-sqlite3';
 import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-process';
+import { testCertificates } from '../helpers/certs';
 import { startDirectoryProcess, type DirectoryProcess } from '../helpers/directory-process';
+import { startTlsFront } from '../helpers/net-front';
 import { AppShell } from './support/app-shell';
 import { ConnectionSwitcher, ConnectionsPage } from './support/connections';
 
@@ -242,6 +245,69 @@ test('a plain SCIM backend hides the admin-only screens', async () => {
   await expect(page.getByTestId('nav-roles')).toBeVisible();
 });
 
+test('an untrusted certificate is shown with its fingerprint; trusting it or a CA file picked in the dialog works', async () => {
+  const certs = testCertificates();
+  const selfSigned = await startTlsFront(staging.port, certs.selfSigned);
+  const caSigned = await startTlsFront(staging.port, certs.server);
+  try {
+    const connections = new ConnectionsPage(page);
+    await connections.open();
+    await connections.startAdding();
+    await connections.fill({ name: 'Staging TLS', url: selfSigned.url, username: adminName, secret: password });
+    await connections.runTest();
+    const card = connections.dialog().getByTestId('conn-certificate');
+    await expect(card).toBeVisible();
+    await expect(card.getByTestId('conn-certificate-fingerprint')).toHaveText(certs.selfSigned.fingerprint256);
+    await new AppShell(page).screenshot('certificate');
+    await card.getByTestId('conn-trust').click();
+    await expect(connections.testResult()).toHaveAttribute('data-state', 'ok', { timeout: 20_000 });
+    await expect(connections.dialog().getByTestId('conn-trusted')).toContainText(certs.selfSigned.fingerprint256);
+    await connections.save();
+
+    // A server signed by a private CA: the CA file comes from the native open dialog.
+    const caFile = join(mkdtempSync(join(tmpdir(), 'userdeck-e2e-ca-')), 'company-ca.pem');
+    writeFileSync(caFile, certs.ca.cert);
+    await connections.startAdding();
+    await connections.fill({ name: 'Staging CA', url: caSigned.url, username: adminName, secret: password });
+    await connections.runTest();
+    await expect(connections.dialog().getByTestId('conn-test-error')).toContainText('certificate is not trusted');
+    await bridge.queueDialogs({ open: [caFile] });
+    await connections.openAdvanced();
+    await connections.dialog().getByTestId('conn-ca-pick').click();
+    await expect(connections.dialog().getByTestId('conn-ca-name')).toHaveText('company-ca.pem (new)');
+    await connections.runTest();
+    await expect(connections.testResult()).toHaveAttribute('data-state', 'ok');
+    await connections.save();
+    await connections.connect('Staging CA');
+    await expect(connections.item('Staging CA')).toHaveAttribute('data-status', 'online');
+    const { requests } = await bridge.queueDialogs({});
+    expect(requests.at(-1)).toEqual({ type: 'open', kind: 'caCertificate' });
+  } finally {
+    await selfSigned.close();
+    await caSigned.close();
+  }
+});
+
+test('edits and duplicates a connection', async () => {
+  const connections = new ConnectionsPage(page);
+  await connections.open();
+  await connections.menuAction('Staging', 'duplicate');
+  await expect(connections.item('Staging (2)')).toBeVisible();
+  await connections.menuAction('Staging (2)', 'edit');
+  await expect(connections.field('conn-name')).toHaveValue('Staging (2)');
+  // The duplicate has the saved password; left empty, it is kept.
+  await expect(connections.field('conn-secret')).toHaveValue('');
+  await expect(connections.dialog().getByTestId('conn-secret')).toContainText('Saved. Leave empty to keep it.');
+  await connections.fill({ name: 'Staging copy', color: '#8E24AA' });
+  await connections.runTest();
+  await expect(connections.testResult()).toHaveAttribute('data-state', 'ok');
+  await connections.save();
+  await expect(connections.item('Staging copy')).toBeVisible();
+  await expect(connections.item('Staging (2)')).toHaveCount(0);
+  await connections.connect('Staging copy');
+  await expect(new ConnectionSwitcher(page).button()).toHaveAttribute('data-color', '#8E24AA');
+});
+
 test('deletes a connection after confirmation, with its keychain entries', async () => {
   const connections = new ConnectionsPage(page);
   await connections.open();
@@ -333,3 +399,19 @@ function localDirectoryToken(bridgePid: number): string {
   }
   throw new Error('no Local directory process found');
 }
+
+test('without a keychain, secrets stay in memory and the app says so', async ({ page: other }) => {
+  const lonely = await startBridgeProcess({ env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' } });
+  try {
+    await lonely.invoke('connections/dismissWelcome');
+    await other.goto(lonely.url);
+    await other.getByTestId('nav-connections').click();
+    const warning = other.getByTestId('secret-storage-warning');
+    await expect(warning).toHaveAttribute('data-backend', 'memory');
+    await expect(warning).toContainText('kept only until Userdeck closes');
+    await other.getByTestId('add-connection').click();
+    await expect(other.getByTestId('conn-storage-warning')).toBeVisible();
+  } finally {
+    await lonely.stop();
+  }
+});

@@ -44,6 +44,13 @@ export class ConnectionsPage {
     if (form.secret !== undefined) await this.field('conn-secret').fill(form.secret);
   }
 
+  /** Opens the "Security · Proxy" section of the dialog (CA file, trusted certificate, proxy). */
+  async openAdvanced() {
+    const panel = this.dialog().getByTestId('conn-advanced');
+    if (!(await panel.getAttribute('class'))?.includes('v-expansion-panel--active')) await panel.locator('button').first().click();
+    await expect(this.dialog().getByTestId('conn-ca-pick')).toBeVisible();
+  }
+
   errorOf(testId: string): Locator {
     return this.dialog().getByTestId(testId).locator('.v-messages__message');
   }
