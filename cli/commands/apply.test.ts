@@ -138,6 +138,49 @@ describe('apply', () => {
     expect(await usersTotal('&q=bulk1499')).toBe(1);
   });
 
+  it('exports the directory to every format; the CSV and XLSX exports plan back as all unchanged', async () => {
+    for (const format of ['csv', 'xlsx', 'xml', 'json']) {
+      const out = join(work, `export.${format}`);
+      const run = await runUserdeck(['export', ...auth(), '--format', format, '--out', out, '--filter', 'q=munoz', '--json'], env);
+      expect(run.code, run.stderr).toBe(0);
+      const result = JSON.parse(run.stdout);
+      expect(result.rows).toBeGreaterThanOrEqual(1);
+      expect(existsSync(out)).toBe(true);
+    }
+    expect(readFileSync(join(work, 'export.xml'), 'utf8')).toContain('<Contacts>');
+    for (const format of ['csv', 'xlsx']) {
+      const plan = JSON.parse((await runUserdeck(['plan', join(work, `export.${format}`), ...auth(), '--json'], env)).stdout);
+      expect(plan.skip, JSON.stringify(plan.rows.filter((r: any) => r.action !== 'skip'))).toBe(plan.rows.length);
+    }
+    const bad = await runUserdeck(['export', ...auth(), '--format', 'pdf', '--out', join(work, 'x.pdf')], env);
+    expect(bad.code).toBe(2);
+  });
+
+  it('templates match the directory: custom fields become columns', async () => {
+    const field = { key: 'shirt', label: 'Shirt size', type: 'select', options: ['S', 'M', 'L'] };
+    const created = await fetch(`${server.url}/api/v1/custom-fields`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(field),
+    });
+    expect([201, 409]).toContain(created.status);
+    const out = join(work, 'template.csv');
+    const run = await runUserdeck(['template', '--format', 'csv', '--out', out, ...auth()], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8').trim().split(',')).toContain('cf.shirt');
+    // The cached schema validates offline: M is an option, XXL is not.
+    const schemaFile = join(work, 'schema.json');
+    const capabilities = await (await fetch(`${server.url}/api/v1/capabilities`, { headers: { authorization: `Bearer ${token}` } })).json();
+    writeFileSync(schemaFile, JSON.stringify(capabilities));
+    const sample = join(work, 'shirts.csv');
+    writeFileSync(sample, 'username,email,firstName,lastName,cf.shirt\nann,ann@example.com,Ann,Lee,M\nbob,bob@example.com,Bob,Roe,XXL\n');
+    const validate = await runUserdeck(['validate', sample, '--schema', schemaFile, '--json'], env);
+    expect(validate.code).toBe(1);
+    const report = JSON.parse(validate.stdout);
+    expect(report.valid).toBe(false);
+    expect(report.problems).toEqual([expect.objectContaining({ row: 1, column: 'cf.shirt', code: 'notAnOption' })]);
+  });
+
   it('refuses to resume a job with another file', async () => {
     const run = await runUserdeck(['apply', join(fixtures, 'moodle-users.csv'), ...auth(), '--resume', '00000000-0000-4000-8000-000000000000'], env);
     expect(run.code).toBe(2);
