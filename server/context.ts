@@ -1,3 +1,4 @@
+import type { Background } from './background/types';
 import type { Clock } from './clock';
 import type { Db } from './db/database';
 
@@ -37,4 +38,6 @@ export interface ServerContext {
   clock: Clock;
   limits: Limits;
   version: string;
+  /** Job chunks and sweeps (pg-boss on PostgreSQL, in-process on SQLite); set once the server listens. */
+  background: Background;
 }

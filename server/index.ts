@@ -24,6 +24,10 @@ import { scimBulkRoutes } from './scim/bulk-routes';
 import { scimDiscoveryRoutes } from './scim/discovery-routes';
 import { scimGroupRoutes } from './scim/groups-routes';
 import { scimUserRoutes } from './scim/users-routes';
+import { startBackground } from './background/index';
+import { noBackground, type BackgroundOptions } from './background/types';
+import { lifecycleApiRoutes } from './lifecycle/setup';
+import { registerPortal } from './portal/plugin';
 
 export const serverVersion = '0.1.0';
 
@@ -40,6 +44,8 @@ export interface StartOptions {
   clock?: Clock;
   logger?: AppLogger;
   limits?: Partial<Limits>;
+  /** Job chunk size and pause, sweep interval, mail polling (defaults suit a server). */
+  background?: Partial<BackgroundOptions>;
 }
 
 export interface RunningServer {
@@ -64,6 +70,7 @@ export function allRoutes(options: { adminApi: boolean }): AnyRoute[] {
         ...tagRoutes(),
         ...customFieldRoutes(),
         ...activityRoutes(),
+        ...lifecycleApiRoutes(),
       ]
     : [];
   const openapi = options.adminApi
@@ -90,19 +97,39 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     await ensureBuiltinRoles(db.kysely, clock);
     if (options.bootstrapToken) await ensureBootstrapToken(db.kysely, clock, options.bootstrapToken);
-    const ctx: ServerContext = { db, clock, limits: { ...defaultLimits, ...options.limits }, version: serverVersion };
+    const ctx: ServerContext = {
+      db,
+      clock,
+      limits: { ...defaultLimits, ...options.limits },
+      version: serverVersion,
+      background: noBackground,
+    };
     const routes = allRoutes({ adminApi: options.adminApi ?? true });
     const app = buildApp(ctx, routes, options.logger);
+    if (options.adminApi ?? true) await registerPortal(app, ctx, options.logger);
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host });
     const { port } = app.server.address() as AddressInfo;
     const shownHost = host.includes(':') ? `[${host}]` : host;
+    const url = `http://${shownHost}:${port}`;
+    try {
+      ctx.background = await startBackground(ctx, {
+        serverUrl: url,
+        databaseUrl: options.databaseUrl,
+        logger: options.logger,
+        options: options.background,
+      });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     return {
-      url: `http://${shownHost}:${port}`,
+      url,
       port,
       host,
       routes,
       async close() {
+        await ctx.background.stop();
         await app.close();
         await db.close();
       },

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { LoginRequest, TokenPair } from '../../common/api/admin';
 import { appendActivity, systemActor } from '../activity/log';
 import type { ServerContext } from '../context';
+import type { UsersTable } from '../db/schema';
 import { ApiError } from '../errors';
 import { hashPassword, needsRehash, verifyPassword } from './passwords';
 import { hashToken, newToken } from './tokens';
@@ -42,14 +44,11 @@ async function issueTokens(ctx: ServerContext, sessionId: string): Promise<Token
 }
 
 /**
- * Password sign-in. Wrong passwords count towards a lockout; the answer never says whether the
- * username exists. Imported hashes (bcrypt, PBKDF2, older argon2) are upgraded to argon2id on success.
+ * Checks a username (or email) and password: wrong passwords count towards a lockout, the answer
+ * never says whether the username exists, and a deactivated account is refused. Returns the user.
+ * The admin API's login and the portal's sign-in both use it.
  */
-export async function login(
-  ctx: ServerContext,
-  request: LoginRequest,
-  client: { ip: string | null; userAgent: string | null },
-): Promise<TokenPair> {
+export async function checkCredentials(ctx: ServerContext, request: LoginRequest): Promise<Selectable<UsersTable>> {
   const db = ctx.db.kysely;
   const name = request.username.trim().toLowerCase();
   const user =
@@ -100,18 +99,40 @@ export async function login(
     throw invalidCredentials();
   }
   if (user.active !== 1) throw new ApiError(403, 'inactive', 'this account is deactivated');
-  const iso = now.toISOString();
-  await db
+  return user;
+}
+
+/** Counts a successful sign-in (last login, login count) and upgrades an old password hash. */
+export async function recordSignIn(ctx: ServerContext, user: Selectable<UsersTable>, password: string): Promise<void> {
+  await ctx.db.kysely
     .updateTable('users')
     .set({
       failed_logins: 0,
       locked_until: null,
-      last_login_at: iso,
+      last_login_at: ctx.clock.now().toISOString(),
       login_count: user.login_count + 1,
-      ...(needsRehash(user.password_hash!) ? { password_hash: await hashPassword(request.password) } : {}),
+      ...(needsRehash(user.password_hash!) ? { password_hash: await hashPassword(password) } : {}),
     })
     .where('id', '=', user.id)
     .execute();
+}
+
+/**
+ * Password sign-in to the admin API. Imported hashes (bcrypt, PBKDF2, older argon2) are upgraded to
+ * argon2id on success. A temporary password must first be changed on the portal.
+ */
+export async function login(
+  ctx: ServerContext,
+  request: LoginRequest,
+  client: { ip: string | null; userAgent: string | null },
+): Promise<TokenPair> {
+  const db = ctx.db.kysely;
+  const user = await checkCredentials(ctx, request);
+  if (user.must_change_password === 1)
+    throw new ApiError(403, 'passwordChangeRequired', 'this password is temporary: choose a new one on the portal first');
+  await recordSignIn(ctx, user, request.password);
+  const now = ctx.clock.now();
+  const iso = now.toISOString();
   const sessionId = randomUUID();
   await db
     .insertInto('auth_sessions')

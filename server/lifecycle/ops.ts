@@ -44,8 +44,10 @@ export interface BulkOp<P = Record<string, unknown>> {
   /** The operation's own permission (a job needs `jobs.run` as well). */
   permission: Permission;
   params: z.ZodType<P>;
-  /** The operation works on users in the trash (restore, purge). */
+  /** The operation works on users in the trash too (restore, purge, anonymize, export). */
   trash?: boolean;
+  /** The status a job's filter means when it names none (restore and purge look in the trash). */
+  filterStatus?: 'trash';
   /** Checks the parameters against the database once (unknown tag, role…) and may refuse the whole request. */
   prepare?(env: OpEnv, params: P): Promise<void>;
   plan(env: OpEnv, ids: string[], params: P): Promise<Map<string, Outcome>>;

@@ -1,4 +1,6 @@
+import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
+import type { Database } from '../db/schema';
 import type { OpEnv } from './ops';
 import { classify, done, fail, logUsers, skip, touchUsers, type BulkOp, type Outcome } from './ops';
 import { endSessions } from '../sessions/service';
@@ -7,7 +9,7 @@ import { endSessions } from '../sessions/service';
 export const defaultLicense = 'standard';
 
 /** Licences in use: users outside the trash that hold one. */
-export async function licensesUsed(env: Pick<OpEnv, 'db'>): Promise<number> {
+export async function licensesUsed(env: { db: Kysely<Database> | Transaction<Database> }): Promise<number> {
   const row = await env.db
     .selectFrom('users')
     .select((eb) => eb.fn.countAll<number>().as('n'))
