@@ -5,7 +5,8 @@
  * - read of a 100,000-row XLSX vs the bare exceljs streaming reader;
  * - export of 1,000,000 users to CSV and XLSX vs papaparse.unparse / the bare exceljs writer (goal < 300 MB);
  * - plan of 100,000 rows against a 1,000,000-user directory vs its bare lookups.
- * `--scale 0.1` shrinks every size (the directory seed takes minutes at full size).
+ * `--scale 0.1` shrinks every size (the directory seed takes minutes at full size); `--only csv,xlsx,export,plan`
+ * runs some sections.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -28,9 +29,13 @@ interface Measure {
 }
 
 async function task(name: string, ...args: string[]): Promise<Measure> {
-  const { stdout } = await run(process.execPath, ['--max-old-space-size=4096', join(root, 'bin/run-ts.js'), join(root, 'bench/files/worker.ts'), name, ...args], {
-    maxBuffer: 1 << 20,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [join(root, 'bin/run-ts.js'), join(root, 'bench/files/worker.ts'), name, ...args],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(stdout.trim().split('\n').pop()!) as Measure;
 }
 
@@ -53,7 +58,15 @@ async function writeCsv(path: string, rows: number): Promise<void> {
 async function writeXlsx(path: string, rows: number): Promise<void> {
   const writer = await xlsxWriter(path, ['Username', 'Email', 'First name', 'Last name', 'Phone', 'Department', 'Employee ID']);
   for (let i = 0; i < rows; i++)
-    await writer.write([`user${i}`, `user${i}@example.com`, 'Zoë', `Muñoz ${i}`, `0600${String(i).padStart(6, '0')}`, 'Sales', String(i)]);
+    await writer.write([
+      `user${i}`,
+      `user${i}@example.com`,
+      'Zoë',
+      `Muñoz ${i}`,
+      `0600${String(i).padStart(6, '0')}`,
+      'Sales',
+      String(i),
+    ]);
   await writer.close();
 }
 
@@ -63,28 +76,58 @@ export async function run_(args: string[]): Promise<void> {
   const scaleAt = args.indexOf('--scale');
   const scale = scaleAt >= 0 ? Number(args[scaleAt + 1]) : 1;
   const n = (count: number) => Math.max(1000, Math.round(count * scale));
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? new Set(args[onlyAt + 1]!.split(',')) : null;
+  const section = (name: string) => !only || only.has(name);
   const dir = mkdtempSync(join(tmpdir(), 'userdeck-bench-files-'));
   try {
     // 1. CSV inspect + validate.
+    if (section('csv')) await csvSection();
+    if (section('xlsx')) await xlsxSection();
+    if (section('export')) await exportSection();
+    if (section('plan')) await planSection();
+    console.log('\n"vs" columns: baseline time / task time (above 1 is faster than the baseline).');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  async function csvSection() {
     const csv = join(dir, 'users.csv');
     await writeCsv(csv, n(1_000_000));
     const mb = (statSync(csv).size / 1024 / 1024).toFixed(0);
     const papa = await task('papaparse', csv);
     const csvParse = await task('csv-parse', csv);
     const inspect = await task('inspect', csv);
-    console.log(`\n### CSV: ${n(1_000_000).toLocaleString('en-US')} rows, ${mb} MB (goal: inspect+validate ≥ 0.5× papaparse, < 400 MB)`);
+    console.log(
+      `\n### CSV: ${n(1_000_000).toLocaleString('en-US')} rows, ${mb} MB (goal: inspect+validate ≥ 0.5× papaparse, < 400 MB)`,
+    );
     console.log(
       table(
         ['task', 'rows', 'seconds', 'rows/s', 'vs papaparse', 'peak MB'],
         [
           ['bare papaparse parse (baseline)', papa.rows, papa.ms / 1000, rowsPerSecond(papa), 1, papa.peakMb],
-          ['bare csv-parse parse', csvParse.rows, csvParse.ms / 1000, rowsPerSecond(csvParse), papa.ms / csvParse.ms, csvParse.peakMb],
-          ['userdeck inspect + validate', inspect.rows, inspect.ms / 1000, rowsPerSecond(inspect), papa.ms / inspect.ms, inspect.peakMb],
+          [
+            'bare csv-parse parse',
+            csvParse.rows,
+            csvParse.ms / 1000,
+            rowsPerSecond(csvParse),
+            papa.ms / csvParse.ms,
+            csvParse.peakMb,
+          ],
+          [
+            'userdeck inspect + validate',
+            inspect.rows,
+            inspect.ms / 1000,
+            rowsPerSecond(inspect),
+            papa.ms / inspect.ms,
+            inspect.peakMb,
+          ],
         ],
       ),
     );
+  }
 
-    // 2. XLSX read.
+  async function xlsxSection() {
     const xlsx = join(dir, 'users.xlsx');
     await writeXlsx(xlsx, n(100_000));
     const exceljs = await task('exceljs-read', xlsx);
@@ -94,13 +137,21 @@ export async function run_(args: string[]): Promise<void> {
       table(
         ['task', 'rows', 'seconds', 'rows/s', 'vs exceljs', 'peak MB'],
         [
-          ['bare exceljs streaming reader (baseline)', exceljs.rows - 1, exceljs.ms / 1000, rowsPerSecond(exceljs), 1, exceljs.peakMb],
+          [
+            'bare exceljs streaming reader (baseline)',
+            exceljs.rows - 1,
+            exceljs.ms / 1000,
+            rowsPerSecond(exceljs),
+            1,
+            exceljs.peakMb,
+          ],
           ['userdeck XLSX reader', ours.rows, ours.ms / 1000, rowsPerSecond(ours), exceljs.ms / ours.ms, ours.peakMb],
         ],
       ),
     );
+  }
 
-    // 3. Export.
+  async function exportSection() {
     const count = String(n(1_000_000));
     const unparse = await task('unparse-csv', count, join(dir, 'base.csv'));
     const exportCsv = await task('export-csv', count, join(dir, 'export.csv'));
@@ -112,14 +163,36 @@ export async function run_(args: string[]): Promise<void> {
         ['task', 'rows', 'seconds', 'rows/s', 'vs baseline', 'peak MB'],
         [
           ['papaparse.unparse to CSV (baseline)', unparse.rows, unparse.ms / 1000, rowsPerSecond(unparse), 1, unparse.peakMb],
-          ['userdeck export CSV', exportCsv.rows, exportCsv.ms / 1000, rowsPerSecond(exportCsv), unparse.ms / exportCsv.ms, exportCsv.peakMb],
-          ['bare exceljs streaming writer (baseline)', excelWrite.rows, excelWrite.ms / 1000, rowsPerSecond(excelWrite), 1, excelWrite.peakMb],
-          ['userdeck export XLSX', exportXlsx.rows, exportXlsx.ms / 1000, rowsPerSecond(exportXlsx), excelWrite.ms / exportXlsx.ms, exportXlsx.peakMb],
+          [
+            'userdeck export CSV',
+            exportCsv.rows,
+            exportCsv.ms / 1000,
+            rowsPerSecond(exportCsv),
+            unparse.ms / exportCsv.ms,
+            exportCsv.peakMb,
+          ],
+          [
+            'bare exceljs streaming writer (baseline)',
+            excelWrite.rows,
+            excelWrite.ms / 1000,
+            rowsPerSecond(excelWrite),
+            1,
+            excelWrite.peakMb,
+          ],
+          [
+            'userdeck export XLSX',
+            exportXlsx.rows,
+            exportXlsx.ms / 1000,
+            rowsPerSecond(exportXlsx),
+            excelWrite.ms / exportXlsx.ms,
+            exportXlsx.peakMb,
+          ],
         ],
       ),
     );
+  }
 
-    // 4. Plan against a seeded directory.
+  async function planSection() {
     const token = 'bench-files-token-0123456789abcdef';
     const directory = await startDirectoryProcess(join(dir, 'server'), token);
     try {
@@ -140,7 +213,9 @@ export async function run_(args: string[]): Promise<void> {
       writeFileSync(planFile, `${lines.join('\n')}\n`);
       const lookups = await task('lookups', planFile, directory.url, token);
       const plan = await task('plan', planFile, directory.url, token);
-      console.log(`\n### Plan: ${planRows.toLocaleString('en-US')} rows against ${users.toLocaleString('en-US')} users (seeded in ${seedSeconds.toFixed(0)} s)`);
+      console.log(
+        `\n### Plan: ${planRows.toLocaleString('en-US')} rows against ${users.toLocaleString('en-US')} users (seeded in ${seedSeconds.toFixed(0)} s)`,
+      );
       console.log(
         table(
           ['task', 'rows', 'seconds', 'rows/s', 'vs lookups', 'peak MB'],
@@ -153,9 +228,6 @@ export async function run_(args: string[]): Promise<void> {
     } finally {
       directory.child.kill('SIGKILL');
     }
-    console.log('\n"vs" columns: baseline time / task time (above 1 is faster than the baseline).');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -20,10 +20,17 @@ export async function xlsxWriter(path: string, columns: string[], options: Write
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
   let aborted = false;
+  let pending = 0;
   return {
     async write(cells) {
       const row = sheet.addRow(columns.map((_, i) => encodeOoxmlText(escape ? escapeFormula(cells[i] ?? '') : (cells[i] ?? ''))));
       row.commit();
+      // Committed rows wait in memory until zlib and the file stream get a turn of the event loop:
+      // give them one now and then, or a million rows pile up (about 1 GB).
+      if (++pending >= 1000) {
+        pending = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     },
     async close() {
       sheet.commit();
