@@ -50,7 +50,7 @@ afterAll(async () => {
   rmSync(serverDir, { recursive: true, force: true });
 });
 
-async function setup(options: { dataDir?: string } = {}) {
+async function setup(options: { dataDir?: string; offlineRetryMs?: number } = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'userdeck-manager-'));
   const logLines: string[] = [];
   const logger = createLogger((level, line) => logLines.push(`${level} ${line}`));
@@ -74,7 +74,7 @@ async function setup(options: { dataDir?: string } = {}) {
     emit: (event, payload) => events.push({ event, payload }),
     logger,
     userAgent: 'Userdeck/test',
-    offlineRetryMs: 0,
+    offlineRetryMs: options.offlineRetryMs ?? 0,
     timeoutMs: 5000,
   });
   cleanups.push(async () => {
@@ -260,6 +260,23 @@ describe('the active connection', () => {
     }
     expect(await again.manager.reconnect()).toMatchObject({ status: 'online' });
     expect(again.manager.cachedSchema(created.id)?.capabilities.kind).toBe('userdeck');
+  });
+
+  it('tries an offline connection again by itself, without flickering back to "connecting"', async () => {
+    const { manager, events } = await setup({ offlineRetryMs: 300 });
+    const created = await manager.create(input());
+    const port = server.port;
+    await server.close();
+    try {
+      expect(await manager.activate(created.id)).toMatchObject({ status: 'offline', error: { code: 'unreachable' } });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(manager.active()?.status).toBe('offline');
+    } finally {
+      server = await startServer({ dataDir: serverDir, bootstrapToken: adminToken, port });
+    }
+    await expect.poll(() => manager.active()?.status, { timeout: 5000 }).toBe('online');
+    const statuses = events.filter((e) => e.event === 'connections/active').map((e) => (e.payload as { status: string }).status);
+    expect(statuses.filter((s) => s === 'connecting')).toHaveLength(1);
   });
 
   it('asks to sign in when the refresh token and password no longer work; a wrong password is refused, the right one connects', async () => {

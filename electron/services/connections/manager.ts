@@ -353,7 +353,7 @@ export class ConnectionManager {
     clearTimeout(this.retryTimer);
     const interval = this.deps.offlineRetryMs ?? 20_000;
     if (!this.session || this.session.state.status !== 'offline' || !interval || this.disposed) return;
-    this.retryTimer = setTimeout(() => void this.reconnect().catch(() => undefined), interval);
+    this.retryTimer = setTimeout(() => void this.reconnect({ quiet: true }).catch(() => undefined), interval);
     this.retryTimer.unref();
   }
 
@@ -413,15 +413,18 @@ export class ConnectionManager {
     }
   }
 
-  /** Tries the active connection again (the offline banner's retry, and the timer). */
-  async reconnect(): Promise<ActiveConnection | null> {
+  /**
+   * Tries the active connection again: the offline banner's retry, and the timer (`quiet`: the
+   * status stays offline until it works, so the banner does not flicker).
+   */
+  async reconnect({ quiet = false } = {}): Promise<ActiveConnection | null> {
     const session = this.session;
     if (!session) return null;
     if (session.state.builtin && session.state.status !== 'online') {
       // The Local directory may have stopped: start it again with a new token.
       return this.activate(session.id);
     }
-    this.setStatus(session, { status: 'connecting' });
+    if (!quiet) this.setStatus(session, { status: 'connecting' });
     await this.connect(session);
     return this.active();
   }
@@ -504,7 +507,7 @@ export class ConnectionManager {
         capabilities,
         fieldSchema,
       });
-      if (session.state.status === 'offline') void this.reconnect();
+      if (session.state.status === 'offline') void this.reconnect({ quiet: true });
       return result;
     } catch (error) {
       if (error instanceof AppError && networkCodes.has(error.code) && session.state.status === 'online') {
