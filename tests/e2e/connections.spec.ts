@@ -110,13 +110,33 @@ test('a fresh install opens on the first-run screen and starts the Local directo
     db.close();
   }
 
-  // Its outbox is the mailbox; until the server keeps one, the view says it is not available.
+  // Its outbox is the mailbox: an invitation sent by the Local directory lands there. (A server
+  // without an outbox answers 404, and the view says the mailbox is not available.)
   const token = localDirectoryToken(bridge.pid);
   secrets.set('local directory token', token);
-  const outbox = await fetch(`${localUrl()}/api/v1/outbox`, { headers: { authorization: `Bearer ${token}` } });
-  await page.getByTestId('nav-mailbox').click();
-  if (outbox.status === 404) await expect(page.getByTestId('mailbox-unavailable')).toBeVisible();
-  else await expect(page.getByTestId('view-title')).toHaveText('Mailbox');
+  const local = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${localUrl()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, unknown> | null };
+  };
+  const outbox = await local('GET', '/api/v1/outbox');
+  if (outbox.status === 404) {
+    await page.getByTestId('nav-mailbox').click();
+    await expect(page.getByTestId('mailbox-unavailable')).toBeVisible();
+  } else {
+    expect(outbox.status).toBe(200);
+    const invitee = await local('POST', '/api/v1/users', { username: 'mail.reader', email: 'mail.reader@example.org', firstName: 'Mia', lastName: 'Reader' });
+    expect(invitee.status).toBe(201);
+    expect((await local('POST', `/api/v1/users/${String(invitee.body!.id)}/invite`, {})).status).toBe(200);
+    await page.getByTestId('nav-mailbox').click();
+    const message = page.getByTestId('mailbox-message').filter({ hasText: 'mail.reader@example.org' }).first();
+    await expect(message).toBeVisible();
+    await message.click();
+    await expect(page.getByTestId('mailbox-reader')).toContainText('mail.reader@example.org');
+  }
   await new AppShell(page).screenshot('mailbox');
 });
 
