@@ -17,6 +17,37 @@ import {
   type TestReport,
 } from './connections';
 import type { MailboxPage } from './mailbox';
+import type {
+  ActivityPage,
+  FormAnswer,
+  InvitationResult,
+  Job,
+  JobPreview,
+  JobResultPage,
+  LastAccess,
+  Note,
+  ResetPasswordResult,
+  SessionInfo,
+  UserRights,
+} from './api/lifecycle';
+import {
+  afterCreateActions,
+  columnsInputSchema,
+  jobRequestSchema,
+  savedViewInputSchema,
+  statusActions,
+  userFormWriteSchema,
+  userQuerySchema,
+  type CreateUserResult,
+  type DirectoryOptions,
+  type ImpersonationOpened,
+  type NamedOption,
+  type SavedFile,
+  type TrashedUser,
+  type UserListResult,
+  type UsersViewState,
+} from './users/directory';
+import type { Page, User } from './users/user';
 
 export interface AppInfo {
   name: string;
@@ -40,6 +71,10 @@ export const fileKinds = ['import', 'caCertificate', 'avatar', 'workspace'] as c
 const connectionId = z.string().min(1).max(100);
 /** Chosen by the renderer for a long call it may cancel with `api/cancel`. */
 const requestId = z.string().uuid();
+/** A user, note, session or job id of the directory. */
+const recordId = z.string().min(1).max(100);
+const userRef = z.object({ id: recordId }).strict();
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date');
 
 export const contract = {
   'app/info': channel<AppInfo>()(z.undefined()),
@@ -78,6 +113,97 @@ export const contract = {
       })
       .strict(),
   ),
+  'users/list': channel<UserListResult>()(z.object({ query: userQuerySchema, requestId: requestId.optional() }).strict()),
+  'users/get': channel<User>()(userRef),
+  'users/create': channel<CreateUserResult>()(
+    z.object({ user: userFormWriteSchema, after: z.enum(afterCreateActions).default('none') }).strict(),
+  ),
+  'users/update': channel<User>()(z.object({ id: recordId, version: z.number().int().min(0), patch: userFormWriteSchema }).strict()),
+  'users/delete': channel<null>()(
+    z.object({ id: recordId, version: z.number().int().min(0).optional(), fallbackOwnerId: recordId.optional() }).strict(),
+  ),
+  'users/readImage': channel<string>()(z.object({ handle: z.string().uuid() }).strict()),
+  'users/setAvatar': channel<User>()(
+    z
+      .object({
+        id: recordId,
+        version: z.number().int().min(0),
+        image: z
+          .string()
+          .max(200_000)
+          .regex(/^data:image\/(?:png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/, 'image')
+          .nullable(),
+      })
+      .strict(),
+  ),
+  'users/setStatus': channel<User>()(
+    z.object({ id: recordId, action: z.enum(statusActions), reason: z.string().trim().max(500).optional() }).strict(),
+  ),
+  'users/anonymize': channel<User>()(z.object({ id: recordId, confirm: z.literal(true) }).strict()),
+  'users/resetPassword': channel<ResetPasswordResult>()(z.object({ id: recordId, method: z.enum(['email', 'temporary']) }).strict()),
+  'users/invite': channel<InvitationResult>()(userRef),
+  'users/impersonate': channel<ImpersonationOpened>()(z.object({ id: recordId, reason: z.string().trim().min(3).max(500) }).strict()),
+  'users/activity': channel<ActivityPage>()(
+    z
+      .object({
+        id: recordId,
+        type: z.string().max(100).optional(),
+        from: isoDay.optional(),
+        to: isoDay.optional(),
+        before: z.number().int().min(0).optional(),
+      })
+      .strict(),
+  ),
+  'users/lastAccess': channel<LastAccess>()(z.object({ id: recordId, days: z.number().int().min(1).max(366).default(90) }).strict()),
+  'users/signIns': channel<{ day: string; count: number }[]>()(
+    z.object({ id: recordId, days: z.number().int().min(1).max(366).default(90) }).strict(),
+  ),
+  'users/sessions': channel<SessionInfo[]>()(userRef),
+  'users/endSession': channel<null>()(z.object({ id: recordId, sessionId: recordId }).strict()),
+  'users/endAllSessions': channel<null>()(userRef),
+  'users/notes': channel<Note[]>()(userRef),
+  'users/addNote': channel<Note>()(z.object({ id: recordId, body: z.string().trim().min(1).max(10_000) }).strict()),
+  'users/editNote': channel<Note>()(
+    z.object({ id: recordId, noteId: recordId, body: z.string().trim().min(1).max(10_000), version: z.number().int().min(0) }).strict(),
+  ),
+  'users/formAnswers': channel<FormAnswer[]>()(userRef),
+  'users/rights': channel<UserRights>()(userRef),
+  'users/options': channel<DirectoryOptions>()(z.undefined()),
+  'users/segments': channel<NamedOption[]>()(userRef),
+  'users/searchTags': channel<string[]>()(z.object({ q: z.string().max(100) }).strict()),
+  'users/searchGroups': channel<NamedOption[]>()(z.object({ q: z.string().max(200) }).strict()),
+  'users/views': channel<UsersViewState>()(z.undefined()),
+  'users/saveView': channel<UsersViewState>()(savedViewInputSchema),
+  'users/deleteView': channel<UsersViewState>()(userRef),
+  'users/setColumns': channel<UsersViewState>()(columnsInputSchema),
+  'jobs/preview': channel<JobPreview>()(jobRequestSchema),
+  'jobs/start': channel<Job>()(jobRequestSchema),
+  'jobs/get': channel<Job>()(userRef),
+  'jobs/list': channel<Job[]>()(z.undefined()),
+  'jobs/cancel': channel<Job>()(userRef),
+  'jobs/results': channel<JobResultPage>()(
+    z
+      .object({
+        id: recordId,
+        status: z.enum(['pending', 'done', 'skipped', 'failed']).optional(),
+        page: z.number().int().min(1).max(100_000).default(1),
+        pageSize: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+  ),
+  'jobs/retryFailed': channel<Job>()(userRef),
+  'jobs/saveCsv': channel<SavedFile>()(z.object({ id: recordId, kind: z.enum(['results', 'export']) }).strict()),
+  'trash/list': channel<Page<TrashedUser>>()(
+    z
+      .object({
+        page: z.number().int().min(1).max(1_000_000).default(1),
+        pageSize: z.number().int().min(1).max(100).default(30),
+        q: z.string().max(200).optional(),
+      })
+      .strict(),
+  ),
+  'trash/restore': channel<User>()(userRef),
+  'trash/purge': channel<{ purged: number }>()(z.object({ ids: z.array(recordId).min(1).max(1000), confirm: z.literal(true) }).strict()),
 };
 
 export const events = {

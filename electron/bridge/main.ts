@@ -15,6 +15,7 @@ import { childProcessLauncher } from '../services/local/launcher';
 import { sampleSeeder } from '../services/local/local-directory';
 import { createLogger, fileLogWriter } from '../services/log/logger';
 import { QueueDialogs } from './queue-dialogs';
+import { BridgePopups } from './popups';
 import { startBridge, type Bridge } from './server';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -33,6 +34,7 @@ const dataDir = resolve(values.data ?? defaultDataDir());
 const logger = createLogger(fileLogWriter(join(dataDir, 'logs', 'bridge.log')));
 const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
 const dialogs = new QueueDialogs();
+const popups = new BridgePopups();
 const live: { bridge?: Bridge } = {};
 
 const services = createServices({
@@ -50,6 +52,7 @@ const services = createServices({
   // The Local directory runs as `node bin/userdeck.js serve` in a child process.
   localLauncher: childProcessLauncher({ projectRoot }),
   seedLocal: sampleSeeder(seedDirectory),
+  impersonation: popups,
 });
 
 const bridge = await startBridge({
@@ -59,6 +62,7 @@ const bridge = await startBridge({
   dispatch: createDispatcher(services.handlers, logger),
   logger,
   testDialogs: values.test ? dialogs : undefined,
+  popups,
 });
 live.bridge = bridge;
 logger.info('bridge: started', { origin: bridge.origin, dataDir });

@@ -13,6 +13,7 @@ import type { Dispatch } from '../services/ipc/dispatch';
 import type { Logger } from '../services/log/logger';
 import { contentSecurityPolicy } from '../../common/csp';
 import type { QueueDialogs } from './queue-dialogs';
+import { POPUP_PREFIX, type BridgePopups } from './popups';
 
 export interface BridgeOptions {
   host?: string;
@@ -23,6 +24,8 @@ export interface BridgeOptions {
   /** When set, the test endpoint that fills the dialog queues is enabled. */
   testDialogs?: QueueDialogs;
   token?: string;
+  /** One-time redirects to the portal for impersonation popups. */
+  popups?: BridgePopups;
 }
 
 export interface Bridge {
@@ -131,6 +134,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (req.headers.origin !== undefined && req.headers.origin !== origin) return send(res, 403, 'Forbidden', 'text/plain');
 
       if (url.pathname === '/__userdeck/shim.js') return send(res, 200, shim, 'text/javascript; charset=utf-8');
+      // A popup's navigation carries no token header: the unguessable one-time path is the permission.
+      if (url.pathname.startsWith(POPUP_PREFIX) && req.method === 'GET' && options.popups) {
+        const target = options.popups.take(url.pathname);
+        if (!target) return send(res, 404, 'Not found', 'text/plain');
+        res.writeHead(302, { location: target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+        return res.end();
+      }
       if (!url.pathname.startsWith('/__userdeck/')) {
         if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed', 'text/plain');
         return serveStatic(res, url.pathname);

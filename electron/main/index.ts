@@ -9,6 +9,7 @@ import { createServices } from '../services';
 import { sampleSeeder } from '../services/local/local-directory';
 import { createDispatcher } from '../services/ipc/dispatch';
 import { electronDialogs } from './dialogs';
+import { impersonationWindows } from './impersonation-window';
 import { registerIpc } from './ipc';
 import { utilityProcessLauncher } from './local-directory';
 import { createMainLogger } from './log';
@@ -61,6 +62,7 @@ if (!app.requestSingleInstanceLock()) {
       safeStorage,
       localLauncher: utilityProcessLauncher(utilityProcess, join(__dirname, 'local-directory.js')),
       seedLocal: sampleSeeder(seedDirectory),
+      impersonation: impersonationWindows({ BrowserWindow, parent: () => mainWindow }),
     });
     registerIpc(ipcMain, createDispatcher(services.handlers, logger), origins, logger);
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform, app.getName())));

@@ -26,6 +26,11 @@ import type { Handlers } from './ipc/handlers';
 import type { Logger } from './log/logger';
 import { settingsHandlers } from './settings/handlers';
 import { PreferencesStore } from './settings/preferences-store';
+import { jobsHandlers } from './jobs/handlers';
+import { trashHandlers } from './trash/handlers';
+import { usersHandlers } from './users/handlers';
+import type { ImpersonationPort } from './users/impersonation';
+import { UsersViewsStore } from './users/views-store';
 
 export interface ServiceEdges {
   dataDir: string;
@@ -45,6 +50,8 @@ export interface ServiceEdges {
   keychainPrefix?: string;
   /** Try an offline connection again this often (ms); 0 disables. */
   offlineRetryMs?: number;
+  /** Opens an impersonation: its own window in Electron, a one-time popup path in the bridge. */
+  impersonation: ImpersonationPort;
 }
 
 export interface Services {
@@ -99,6 +106,16 @@ export function createServices(edges: ServiceEdges): Services {
     ...connectionHandlers({ connections, cancellation }),
     ...localHandlers({ local, connections }),
     ...mailboxHandlers({ connections }),
+    ...usersHandlers({
+      connections,
+      cancellation,
+      views: new UsersViewsStore(edges.dataDir),
+      impersonation: edges.impersonation,
+      logger: edges.logger,
+      files,
+    }),
+    ...jobsHandlers({ connections, dialogs: edges.dialogs, logger: edges.logger }),
+    ...trashHandlers({ connections }),
   };
   return {
     handlers,

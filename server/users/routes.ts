@@ -5,6 +5,7 @@ import type { Page, User } from '../../common/users/user';
 import { notFound } from '../errors';
 import { etagOf, ifMatchVersion, notModified } from '../http/etag';
 import { route, type AnyRoute } from '../http/route';
+import { avatarRoutes } from './avatar';
 import { runBatch } from './batch';
 import { listUserIds } from './list';
 import { loadUser, loadUsers } from './load';
@@ -138,5 +139,6 @@ export function userRoutes(): AnyRoute[] {
         return undefined;
       },
     }),
+    ...avatarRoutes(),
   ];
 }

@@ -98,7 +98,7 @@ test('the renderer has no Node access and window.userdeck is read-only', async (
     module: 'undefined',
     buffer: 'undefined',
     global: 'undefined',
-    domains: ['api', 'app', 'connections', 'dialogs', 'local', 'mailbox', 'on', 'settings'],
+    domains: ['api', 'app', 'connections', 'dialogs', 'jobs', 'local', 'mailbox', 'on', 'settings', 'trash', 'users'],
     frozen: true,
     replaced: false,
   });

@@ -1,3 +1,5 @@
+import usersEn from './users/en';
+
 /** English: the source of every message key. Spanish and French must have exactly the same shape. */
 const en = {
   app: {
@@ -14,6 +16,7 @@ const en = {
     settings: 'Settings',
     connections: 'Connections',
     mailbox: 'Mailbox',
+    trash: 'Trash',
     toggle: 'Show or hide the navigation',
   },
   topbar: {
@@ -288,12 +291,19 @@ const en = {
     starting: 'Starting the Local directory…',
     seeding: 'Creating the sample users…',
   },
+  users: usersEn.users,
+  jobs: usersEn.jobs,
+  trash: usersEn.trash,
   common: {
     saved: 'Saved.',
     close: 'Close',
     retry: 'Retry',
     dismiss: 'Dismiss',
     loading: 'Loading…',
+    cancel: 'Cancel',
+    save: 'Save',
+    yes: 'Yes',
+    no: 'No',
   },
   errors: {
     invalidInput: 'The request was refused: the field "{field}" is not valid.',
@@ -348,6 +358,7 @@ const en = {
     too_big: 'Too long or too large.',
     unrecognized_keys: 'Unexpected field.',
     custom: 'This value is not valid.',
+    user: usersEn.validationUser,
   },
 };
 

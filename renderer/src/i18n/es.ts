@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import usersEs from './users/es';
 
 const es: Messages = {
   app: {
@@ -15,6 +16,7 @@ const es: Messages = {
     settings: 'Ajustes',
     connections: 'Conexiones',
     mailbox: 'Buzón',
+    trash: 'Papelera',
     toggle: 'Mostrar u ocultar la navegación',
   },
   topbar: {
@@ -290,12 +292,19 @@ const es: Messages = {
     starting: 'Iniciando el directorio local…',
     seeding: 'Creando los usuarios de ejemplo…',
   },
+  users: usersEs.users,
+  jobs: usersEs.jobs,
+  trash: usersEs.trash,
   common: {
     saved: 'Guardado.',
     close: 'Cerrar',
     retry: 'Reintentar',
     dismiss: 'Descartar',
     loading: 'Cargando…',
+    cancel: 'Cancelar',
+    save: 'Guardar',
+    yes: 'Sí',
+    no: 'No',
   },
   errors: {
     invalidInput: 'Se rechazó la solicitud: el campo «{field}» no es válido.',
@@ -350,6 +359,7 @@ const es: Messages = {
     too_big: 'Demasiado largo o demasiado grande.',
     unrecognized_keys: 'Campo inesperado.',
     custom: 'Este valor no es válido.',
+    user: usersEs.validationUser,
   },
 };
 

@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import usersFr from './users/fr';
 
 const fr: Messages = {
   app: {
@@ -15,6 +16,7 @@ const fr: Messages = {
     settings: 'Paramètres',
     connections: 'Connexions',
     mailbox: 'Boîte aux lettres',
+    trash: 'Corbeille',
     toggle: 'Afficher ou masquer la navigation',
   },
   topbar: {
@@ -290,12 +292,19 @@ const fr: Messages = {
     starting: 'Démarrage de l’annuaire local…',
     seeding: 'Création des utilisateurs d’exemple…',
   },
+  users: usersFr.users,
+  jobs: usersFr.jobs,
+  trash: usersFr.trash,
   common: {
     saved: 'Enregistré.',
     close: 'Fermer',
     retry: 'Réessayer',
     dismiss: 'Ignorer',
     loading: 'Chargement…',
+    cancel: 'Annuler',
+    save: 'Enregistrer',
+    yes: 'Oui',
+    no: 'Non',
   },
   errors: {
     invalidInput: 'La demande a été refusée : le champ « {field} » n’est pas valide.',
@@ -350,6 +359,7 @@ const fr: Messages = {
     too_big: 'Trop long ou trop grand.',
     unrecognized_keys: 'Champ inattendu.',
     custom: 'Cette valeur n’est pas valide.',
+    user: usersFr.validationUser,
   },
 };
 

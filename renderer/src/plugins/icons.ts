@@ -32,4 +32,5 @@ export {
   mdiLinkOff as disconnectIcon,
   mdiEye as showIcon,
   mdiEyeOff as hideIcon,
+  mdiDeleteRestore as trashIcon,
 } from '@mdi/js';

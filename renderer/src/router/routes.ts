@@ -8,6 +8,7 @@ import {
   mailboxIcon,
   rolesIcon,
   settingsIcon,
+  trashIcon,
   usersIcon,
 } from '../plugins/icons';
 
@@ -38,6 +39,18 @@ export const routes: RouteRecordRaw[] = [
     name: 'users',
     component: () => import('../views/users/UsersView.vue'),
     meta: { titleKey: 'nav.users', icon: usersIcon, nav: true, features: ['users', 'scimUsers'] },
+  },
+  {
+    path: '/users/:id',
+    name: 'user-profile',
+    component: () => import('../views/users/UserProfileView.vue'),
+    meta: { titleKey: 'users.profile.title', features: ['users'] },
+  },
+  {
+    path: '/trash',
+    name: 'trash',
+    component: () => import('../views/users/TrashView.vue'),
+    meta: { titleKey: 'nav.trash', icon: trashIcon, nav: true, features: ['trash'] },
   },
   {
     path: '/groups',

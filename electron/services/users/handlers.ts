@@ -1,0 +1,188 @@
+import { AppError } from '../../../common/errors';
+import { hasFeature, type ConnectionFeature } from '../../../common/connections';
+import type { DirectoryOptions } from '../../../common/users/directory';
+import type { UserListParams } from '../api/admin';
+import type { CancellationRegistry } from '../api/cancellation';
+import type { ConnectionContext, ConnectionManager } from '../connections/manager';
+import type { HandlersOf } from '../ipc/handlers';
+import type { Logger } from '../log/logger';
+import { DirectoryApi } from './directory-api';
+import type { FileHandles } from '../dialogs/file-handles';
+import { readAvatarImage } from './avatar-file';
+import type { ImpersonationPort } from './impersonation';
+import type { UsersViewsStore } from './views-store';
+
+export interface UsersDeps {
+  connections: ConnectionManager;
+  cancellation: CancellationRegistry;
+  views: UsersViewsStore;
+  impersonation: ImpersonationPort;
+  logger: Logger;
+  files: FileHandles;
+}
+
+/**
+ * A route the server does not have answers 404 "no route …": that is a missing feature of this
+ * backend, not a missing user, and is reported as such.
+ */
+export function notSupportedWhenNoRoute(error: unknown): never {
+  if (error instanceof AppError && error.code === 'notFound' && String(error.params.detail ?? '').startsWith('no route')) {
+    throw new AppError('notSupported', { status: 404 });
+  }
+  throw error;
+}
+
+/** Runs a call on the active connection with the directory API, refusing features the backend lacks. */
+export function withDirectory<T>(
+  connections: ConnectionManager,
+  feature: ConnectionFeature | null,
+  work: (api: DirectoryApi, context: ConnectionContext) => Promise<T>,
+): Promise<T> {
+  return connections.use(async (context) => {
+    if (feature && !hasFeature(context.capabilities, feature)) throw new AppError('notSupported', { feature });
+    try {
+      return await work(new DirectoryApi(context.http), context);
+    } catch (error) {
+      return notSupportedWhenNoRoute(error);
+    }
+  });
+}
+
+/** An optional vocabulary: a backend without it (or a caller without its permission) gives an empty list. */
+async function optional<T>(load: () => Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof AppError && ['notFound', 'forbidden', 'notSupported'].includes(error.code)) return fallback;
+    throw error;
+  }
+}
+
+function activeId(connections: ConnectionManager): string {
+  const active = connections.active();
+  if (!active) throw new AppError('notConnected');
+  return active.id;
+}
+
+export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
+  const { connections, cancellation, views } = deps;
+  const run = <T>(work: (api: DirectoryApi, context: ConnectionContext) => Promise<T>, feature: ConnectionFeature | null = 'users') =>
+    withDirectory(connections, feature, work);
+
+  return {
+    'users/list': ({ query, requestId }) =>
+      cancellation.run(requestId, (signal) =>
+        run(async (_api, { admin }) => {
+          const page = await admin.listUsers(query as UserListParams, { signal });
+          return { ...page, totalExact: (page as { totalExact?: boolean }).totalExact !== false };
+        }),
+      ),
+    'users/get': ({ id }) => run(async (_api, { admin }) => (await admin.getUser(id)).value),
+    'users/create': ({ user, after }) =>
+      run(async (api, { admin }) => {
+        const created = (await admin.createUser(user)).value;
+        let mailed = false;
+        if (after !== 'none') {
+          // The user exists either way; a refused mail is reported, not turned into a failed create.
+          try {
+            if (after === 'invite') await api.invite(created.id);
+            else await api.resetPassword(created.id, 'email');
+            mailed = true;
+          } catch (error) {
+            deps.logger.warn('users: mail after create failed', { id: created.id, code: error instanceof AppError ? error.code : 'internal' });
+          }
+        }
+        return { user: after === 'none' ? created : (await admin.getUser(created.id)).value, mailed };
+      }),
+    'users/update': ({ id, version, patch }) => run(async (_api, { admin }) => (await admin.patchUser(id, patch, { ifMatch: version })).value),
+    'users/delete': ({ id, version, fallbackOwnerId }) =>
+      run(async (_api, { admin }) => {
+        if (fallbackOwnerId) {
+          await admin.http.request({
+            method: 'DELETE',
+            path: `/api/v1/users/${encodeURIComponent(id)}`,
+            body: { fallbackOwnerId },
+            headers: version !== undefined ? { 'if-match': `W/"${version}"` } : undefined,
+          });
+        } else await admin.deleteUser(id, { ifMatch: version });
+        return null;
+      }),
+    // Only a ban takes a reason (required by the server); activate and deactivate take none.
+    'users/readImage': ({ handle }) => readAvatarImage(deps.files.resolve(handle)),
+    'users/setAvatar': ({ id, version, image }) => run((api) => api.setAvatar(id, image, version)),
+    'users/setStatus': ({ id, action, reason }) => {
+      if (action === 'ban' && !reason) throw new AppError('validation', { field: 'reason' }, { key: 'errors.validation', issues: [{ path: 'reason', key: 'validation.user.required' }] });
+      return run((api) => api.action(id, action, action === 'ban' ? { reason } : {}));
+    },
+    'users/anonymize': ({ id }) => run((api) => api.action(id, 'anonymize', { confirm: true })),
+    'users/resetPassword': ({ id, method }) => run((api) => api.resetPassword(id, method)),
+    'users/invite': ({ id }) => run((api) => api.invite(id)),
+    'users/impersonate': ({ id, reason }) =>
+      run(async (api) => {
+        const start = await api.impersonate(id, reason);
+        deps.logger.info('users: impersonation opened', { id });
+        return deps.impersonation.open(start.url);
+      }, 'impersonation'),
+    'users/activity': ({ id, type, from, to, before }) => run((api) => api.activity(id, { type, from, to, before, pageSize: 50 }), 'activity'),
+    'users/lastAccess': ({ id, days }) => run((api) => api.lastAccess(id, days), 'activity'),
+    'users/signIns': ({ id, days }) => run((api) => api.signInsPerDay(id, days), 'activity'),
+    'users/sessions': ({ id }) => run((api) => api.sessions(id), 'sessions'),
+    'users/endSession': ({ id, sessionId }) =>
+      run(async (api) => {
+        await api.endSession(id, sessionId);
+        return null;
+      }, 'sessions'),
+    'users/endAllSessions': ({ id }) =>
+      run(async (api) => {
+        await api.endAllSessions(id);
+        return null;
+      }, 'sessions'),
+    'users/notes': ({ id }) => run((api) => api.notes(id), 'notes'),
+    'users/addNote': ({ id, body }) => run((api) => api.addNote(id, body), 'notes'),
+    'users/editNote': ({ id, noteId, body, version }) => run((api) => api.editNote(id, noteId, body, version), 'notes'),
+    'users/formAnswers': ({ id }) => run((api) => api.formAnswers(id), 'forms'),
+    'users/rights': ({ id }) => run((api) => api.rights(id)),
+    'users/options': () =>
+      run(async (api, context): Promise<DirectoryOptions> => {
+        const offers = (feature: ConnectionFeature) => hasFeature(context.capabilities, feature);
+        const [roles, segments, badges, languages, settings] = await Promise.all([
+          offers('roles') ? optional(() => api.roles(), []) : [],
+          offers('segments') ? optional(() => api.segments(), []) : [],
+          offers('badges') ? optional(() => api.badges(), []) : [],
+          offers('languages') ? optional(() => api.languages(), []) : [],
+          optional(() => api.settings(), null),
+        ]);
+        const schemaLanguages = context.fieldSchema.languages.map((code) => ({ code, name: code }));
+        return {
+          roles: roles.length
+            ? roles.map((r) => ({ key: r.key, name: r.name, builtin: r.builtin, permissions: r.permissions }))
+            : context.fieldSchema.roles.map((r) => ({ ...r, builtin: true, permissions: [] })),
+          segments: segments.map((s) => ({ id: s.id, name: s.name })),
+          badges: badges.map((b) => ({ key: b.key, name: b.name })),
+          languages: languages.length ? languages.filter((l) => l.enabled).map((l) => ({ code: l.code, name: l.name })) : schemaLanguages,
+          customFields: context.fieldSchema.customFields,
+          licenses: settings && offers('licenses') ? settings.licenses : null,
+          trashRetentionDays: settings?.policies.trashRetentionDays ?? context.fieldSchema.policies.trashRetentionDays,
+        };
+      }),
+    // Which saved segments hold this user: each segment's filter narrowed by the username, in SQL.
+    'users/segments': ({ id }) =>
+      run(async (api, { admin }) => {
+        const user = (await admin.getUser(id)).value;
+        const segments = await optional(() => api.segments(), []);
+        const holding = await Promise.all(
+          segments.map(async (segment) => {
+            const page = await admin.listUsers({ segment: segment.id, q: user.username, pageSize: 100 } as UserListParams);
+            return page.items.some((u) => u.id === id) ? { id: segment.id, name: segment.name } : null;
+          }),
+        );
+        return holding.filter((s): s is { id: string; name: string } => s !== null);
+      }, 'segments'),
+    'users/searchTags': ({ q }) => run(async (api) => (await api.tags(q)).map((t) => t.name), 'tags'),
+    'users/searchGroups': ({ q }) => run(async (api) => (await api.groups(q)).map((g) => ({ id: g.id, name: g.name })), 'groups'),
+    'users/views': () => views.state(activeId(connections)),
+    'users/saveView': ({ name, query }) => views.save(activeId(connections), name, query),
+    'users/deleteView': ({ id }) => views.delete(activeId(connections), id),
+    'users/setColumns': ({ columns }) => views.setColumns(activeId(connections), columns),
+  };
+}
