@@ -1,9 +1,9 @@
-import type { AdminFeature, Capabilities } from '../../common/api/admin';
+import { adminFeatures, type AdminFeature, type Capabilities } from '../../common/api/admin';
 import { loadFieldSchema } from '../custom-fields/store';
 import { route, type AnyRoute } from '../http/route';
 
-/** The admin features this server implements (later issues add theirs). */
-export const implementedFeatures: AdminFeature[] = ['users', 'groups', 'roles', 'tags', 'customFields', 'activity'];
+/** The admin features this server implements: all of them. */
+export const implementedFeatures: AdminFeature[] = [...adminFeatures];
 
 export function capabilityRoutes(): AnyRoute[] {
   return [

@@ -32,11 +32,12 @@ export async function loadFields(db: Executor): Promise<StoredField[]> {
 
 /** The field schema of DESIGN.md §3 as `capabilities` serves it and the server validates with. */
 export async function loadFieldSchema(db: Executor): Promise<{ schema: FieldSchema; fields: StoredField[] }> {
-  const [fields, policies, roles] = await Promise.all([
+  const [fields, policies, roles, languages] = await Promise.all([
     loadFields(db),
     loadPolicies(db),
     db.selectFrom('roles').select(['key', 'name']).orderBy('name').execute(),
+    db.selectFrom('languages').select('code').where('enabled', '=', 1).orderBy('position').orderBy('code').execute(),
   ]);
   const customFields = fields.map(({ id: _id, position: _position, ...def }) => def);
-  return { schema: { customFields, policies, roles, languages: ['en', 'es', 'fr'] }, fields };
+  return { schema: { customFields, policies, roles, languages: languages.map((l) => l.code) }, fields };
 }

@@ -1,20 +1,12 @@
-import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Language } from '../../common/api/lifecycle';
 import type { Page } from '../../common/users/user';
 import { isValidLanguage } from '../../common/users/validation';
 import { appendActivity } from '../activity/log';
-import type { Database } from '../db/schema';
 import { notFound } from '../errors';
 import { route, type AnyRoute } from '../http/route';
 
 const codeParams = z.object({ code: z.string().min(2).max(35).refine(isValidLanguage, 'not a language tag') });
-
-/** The enabled languages, in order: the field schema's language list. */
-export async function enabledLanguages(db: Kysely<Database> | Transaction<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('languages').select('code').where('enabled', '=', 1).orderBy('position').orderBy('code').execute();
-  return rows.map((r) => r.code);
-}
 
 /** The languages users may have (a user's language set by a sync source stays locked against edits). */
 export function languageRoutes(): AnyRoute[] {

@@ -4,7 +4,6 @@ import type { JobAction } from '../../common/api/lifecycle';
 import type { Policies } from '../../common/users/policies';
 import type { Actor } from '../activity/log';
 import type { Clock } from '../clock';
-import type { Dialect } from '../db/dialect';
 import type { Database, UsersTable } from '../db/schema';
 import { ApiError } from '../errors';
 import type { Permission } from '../roles/permissions';
@@ -15,7 +14,6 @@ export interface OpEnv {
   clock: Clock;
   actor: Actor;
   permissions: ReadonlySet<Permission>;
-  dialect: Dialect;
   policies: Policies;
   /** Links in mails start with this. */
   baseUrl: string;

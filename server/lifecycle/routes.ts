@@ -2,9 +2,8 @@ import { z } from 'zod';
 import type { InvitationResult, ResetPasswordResult, UserRights } from '../../common/api/lifecycle';
 import { userListQuerySchema, type UserListQuery } from '../../common/users/query';
 import type { Page, User } from '../../common/users/user';
-import type { Principal } from '../auth/principal';
 import type { ServerContext } from '../context';
-import { ApiError, notFound, preconditionFailed } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { etagOf } from '../http/etag';
 import { route, type AnyRoute } from '../http/route';
 import { loadPolicies } from '../settings/policies';
@@ -16,7 +15,7 @@ import { runOp, type BulkOp } from './ops';
 import { setTemporaryPassword } from './passwords';
 import { runUserOp, withOpEnv } from './run';
 import { activateOp, banOp, deactivateOp } from './status';
-import { deleteOp, purgeOp, restoreOp } from './trash';
+import { purgeOp, restoreOp } from './trash';
 import { inviteOp, resetPasswordOp } from './welcome';
 
 const idParams = z.object({ id: z.string().min(1).max(100) });
@@ -27,27 +26,6 @@ async function userAfter(ctx: ServerContext, id: string, reply: { header(name: s
   if (!user) throw notFound('user');
   reply.header('etag', etagOf(user.version));
   return user;
-}
-
-/**
- * Moves a user to the trash through the delete operation (activity policy, fallback owner,
- * sessions). `force` lifts the activity policy; a user already in the trash is "not found".
- */
-export async function deleteUser(
-  ctx: ServerContext,
-  principal: Principal,
-  id: string,
-  options: { ifMatch?: number; fallbackOwnerId?: string; force?: boolean } = {},
-): Promise<void> {
-  const outcome = await runUserOp(ctx, principal, deleteOp, id, options.fallbackOwnerId ? { fallbackOwnerId: options.fallbackOwnerId } : {}, {
-    policies: options.force ? { deleteOnlyWithoutActivity: false } : undefined,
-    async before(env) {
-      if (options.ifMatch === undefined) return;
-      const row = await env.db.selectFrom('users').select('version').where('id', '=', id).executeTakeFirst();
-      if (row && row.version !== options.ifMatch) throw preconditionFailed();
-    },
-  });
-  if (outcome.status === 'skipped') throw notFound('user');
 }
 
 function actionRoute(verb: string, op: BulkOp<never>, summary: string, body?: z.ZodType): AnyRoute {

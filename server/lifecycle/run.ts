@@ -24,7 +24,6 @@ export async function opEnv(
     clock: ctx.clock,
     actor: who.actor,
     permissions: who.permissions,
-    dialect: ctx.db.dialect,
     policies: await loadPolicies(trx),
     baseUrl: await loadBaseUrl(trx),
     jobId,

@@ -136,7 +136,7 @@ async function processRows(env: WriteEnv, principal: Principal, request: BatchRe
 
   const outcomes = await createUsers(
     env,
-    creates.map((c) => c.row.user),
+    creates.map((c) => (c.row.invite ? { ...c.row.user, notify: 'invitation' as const } : c.row.user)),
   );
   creates.forEach((c, n) => {
     const outcome = outcomes[n]!;

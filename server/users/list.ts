@@ -6,6 +6,7 @@ import type { Database } from '../db/schema';
 import { badRequest } from '../errors';
 import { decodeCursor, encodeCursor, type Cursor } from '../http/cursor';
 import { loadFields } from '../custom-fields/store';
+import { segmentQuery } from '../segments/store';
 import { escapeLike, fold, minTrigramLength } from './text';
 
 type Sql = RawBuilder<unknown>;
@@ -100,8 +101,8 @@ export async function userConditions(
   if (query.enrollment === 'invited') where.push(sql`users.enrollment in ('sent', 'expired') and users.last_login_at is null`);
   if (query.enrollment === 'notPossible') where.push(sql`users.enrollment = 'not_possible'`);
   if (query.enrollment === 'none') where.push(sql`users.enrollment = 'none' and users.last_login_at is null`);
-  if (query.segment)
-    throw badRequest('segments are not available on this server yet', [{ field: 'segment', code: 'unsupported' }]);
+  // A segment is a saved filter: its conditions join the query's (segments do not nest).
+  if (query.segment) where.push(...(await userConditions(db, await segmentQuery(db, query.segment), options, form)));
 
   if (query.role?.length) {
     const rows = await db

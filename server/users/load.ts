@@ -20,11 +20,11 @@ export async function loadUser(db: Executor, id: string, includeTrash = true): P
   return (await assembleUsers(db, [row], [id]))[0] ?? null;
 }
 
-/** Turns user rows into users with four batched relation queries, whatever the page size. */
+/** Turns user rows into users with five batched relation queries, whatever the page size. */
 export async function assembleUsers(db: Executor, rows: UserRow[], order?: string[]): Promise<User[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [roles, groups, tags, values] = await Promise.all([
+  const [roles, groups, tags, values, badges] = await Promise.all([
     db
       .selectFrom('user_roles')
       .innerJoin('roles', 'roles.id', 'user_roles.role_id')
@@ -59,6 +59,13 @@ export async function assembleUsers(db: Executor, rows: UserRow[], order?: strin
       .where('user_field_values.user_id', 'in', ids)
       .orderBy('user_field_values.position')
       .execute(),
+    db
+      .selectFrom('user_badges')
+      .innerJoin('badges', 'badges.id', 'user_badges.badge_id')
+      .select(['user_badges.user_id', 'badges.key'])
+      .where('user_badges.user_id', 'in', ids)
+      .orderBy('badges.key')
+      .execute(),
   ]);
   const group = <T extends { user_id: string }>(list: T[]) => {
     const map = new Map<string, T[]>();
@@ -73,6 +80,7 @@ export async function assembleUsers(db: Executor, rows: UserRow[], order?: strin
   const groupsBy = group(groups);
   const tagsBy = group(tags);
   const valuesBy = group(values);
+  const badgesBy = group(badges);
   const users = rows.map((row) => {
     const custom: Record<string, CustomFieldValue> = {};
     for (const v of valuesBy.get(row.id) ?? []) {
@@ -90,6 +98,7 @@ export async function assembleUsers(db: Executor, rows: UserRow[], order?: strin
       (groupsBy.get(row.id) ?? []).map((g): Ref => ({ id: g.id, name: g.name })),
       (tagsBy.get(row.id) ?? []).map((t) => t.name),
       custom,
+      (badgesBy.get(row.id) ?? []).map((b) => b.key),
     );
   });
   if (!order) return users;
@@ -103,6 +112,7 @@ function toUser(
   groups: Ref[],
   tags: string[],
   customFields: Record<string, CustomFieldValue>,
+  badges: string[],
 ): User {
   return {
     id: row.id,
@@ -135,7 +145,7 @@ function toUser(
     roles,
     groups,
     tags,
-    badges: [],
+    badges,
     license: row.license,
     customFields,
     version: row.version,

@@ -1,12 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DataSource, User } from '../../common/users/user';
-import { appendActivity } from '../activity/log';
 import type { Principal } from '../auth/principal';
 import type { ServerContext } from '../context';
 import { loadFieldSchema } from '../custom-fields/store';
 import type { Database } from '../db/schema';
-import { ApiError, notFound, preconditionFailed } from '../errors';
-import { loadPolicies } from '../settings/policies';
+import { deleteUser } from '../lifecycle/delete-user';
 import { loadUser } from './load';
 import { RelationResolver } from './relations';
 import { createUsers, updateUser, type UpdateOptions, type UserInput, type WriteEnv } from './write';
@@ -76,8 +74,9 @@ export async function patchUser(
 }
 
 /**
- * Moves a user to the trash (DESIGN.md §5): refused when the policy keeps users with activity,
- * ends their sessions, and keeps the row so that it can be restored until purged.
+ * Moves a user to the trash (DESIGN.md §5) through the lifecycle's delete operation: refused when
+ * the policy keeps users with activity, owned groups, forms and notes go to the fallback owner,
+ * sessions end, and the row stays so that it can be restored until purged.
  */
 export async function trashUser(
   ctx: ServerContext,
@@ -85,48 +84,7 @@ export async function trashUser(
   id: string,
   options: { ifMatch?: number; fallbackOwnerId?: string; force?: boolean } = {},
 ): Promise<void> {
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    const user = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!user || user.deleted_at) throw notFound('user');
-    if (options.ifMatch !== undefined && options.ifMatch !== user.version) throw preconditionFailed();
-    const policies = await loadPolicies(trx);
-    if (!options.force && policies.deleteOnlyWithoutActivity && (user.login_count > 0 || user.last_login_at))
-      throw new ApiError(
-        409,
-        'hasActivity',
-        'this user has activity and the policy keeps such users: deactivate or anonymize them instead',
-      );
-    if (options.fallbackOwnerId) {
-      const owner = await trx
-        .selectFrom('users')
-        .select('id')
-        .where('id', '=', options.fallbackOwnerId)
-        .where('deleted_at', 'is', null)
-        .executeTakeFirst();
-      if (!owner || owner.id === id)
-        throw new ApiError(400, 'validation', 'the fallback owner must be another existing user', {
-          errors: [{ field: 'fallbackOwnerId', code: 'notFound' }],
-        });
-    }
-    const now = ctx.clock.now().toISOString();
-    await trx
-      .updateTable('users')
-      .set({ deleted_at: now, updated_at: now, version: user.version + 1 })
-      .where('id', '=', id)
-      .execute();
-    await trx
-      .updateTable('auth_sessions')
-      .set({ revoked_at: now })
-      .where('user_id', '=', id)
-      .where('revoked_at', 'is', null)
-      .execute();
-    await appendActivity(trx, ctx.clock, principal.actor, {
-      action: 'user.trashed',
-      targetType: 'user',
-      targetId: id,
-      data: options.fallbackOwnerId ? { fallbackOwnerId: options.fallbackOwnerId } : undefined,
-    });
-  });
+  await deleteUser(ctx, principal, id, options);
 }
 
 /** Users by usernames and emails, case-insensitively (trashed ones too: their names stay taken). */

@@ -11,6 +11,7 @@ import type { Database, UsersTable } from '../db/schema';
 import { ApiError, badRequest, conflict, notFound, preconditionFailed, type FieldError } from '../errors';
 import type { Permission } from '../roles/permissions';
 import { describeErrors } from '../http/zod-errors';
+import { afterUserUpdated, afterUsersCreated } from '../lifecycle/hooks';
 import type { RelationResolver, RoleInfo } from './relations';
 import { searchText, sortName } from './text';
 import { searchable, valueRows } from './values';
@@ -20,6 +21,8 @@ export interface UserInput extends UserWrite {
   externalId?: string | null;
   /** SCIM attributes kept as they came (title, addresses, enterprise manager…); null clears them. */
   scimAttributes?: Record<string, unknown> | null;
+  /** Create only: mail the typed password, or an invitation, instead of the default welcome. */
+  notify?: 'password' | 'invitation';
 }
 
 export interface WriteEnv {
@@ -251,7 +254,19 @@ export async function createUsers(env: WriteEnv, inputs: UserInput[]): Promise<C
       outcomes[i] = { ok: false, error };
     }
   }
-  if (prepared.length) await insertPrepared(env, inputs, prepared);
+  if (prepared.length) {
+    await insertPrepared(env, inputs, prepared);
+    await afterUsersCreated(
+      env,
+      prepared.map((p) => ({
+        id: p.row.id,
+        roles: p.roles.map((r) => r.key),
+        input: inputs[p.index]!,
+        active: p.row.active === 1,
+        license: p.row.license ?? null,
+      })),
+    );
+  }
   for (const p of prepared) outcomes[p.index] = { ok: true, id: p.row.id };
   return outcomes.map((o) => o!);
 }
@@ -509,6 +524,7 @@ export async function updateUser(env: WriteEnv, id: string, raw: UserInput, opti
     targetId: id,
     data: { fields: changed.filter((c) => c !== 'password'), password: changed.includes('password') || undefined },
   });
+  await afterUserUpdated(env, id, existing, changed);
   return changed;
 }
 
