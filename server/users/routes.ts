@@ -56,11 +56,13 @@ export function userRoutes(): AnyRoute[] {
       url: '/api/v1/users',
       access: 'users.create',
       tag: 'users',
-      summary: 'Create a user',
+      summary: 'Create a user (sendPassword=true mails the given password; invite=true mails an invitation)',
       status: 201,
+      query: z.object({ sendPassword: z.enum(['true', 'false']).optional(), invite: z.enum(['true', 'false']).optional() }),
       body: userWriteSchema,
-      async handler({ body, principal, ctx, reply }) {
-        const user = await createUser(ctx, principal!, body);
+      async handler({ query, body, principal, ctx, reply }) {
+        const notify = query.sendPassword === 'true' && body.password ? 'password' : query.invite === 'true' ? 'invitation' : undefined;
+        const user = await createUser(ctx, principal!, notify ? { ...body, notify } : body);
         reply.code(201).header('etag', etagOf(user.version)).header('location', `/api/v1/users/${user.id}`);
         return user;
       },
