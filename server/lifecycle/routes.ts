@@ -13,6 +13,7 @@ import { anonymizeOp } from './anonymize';
 import { listOptions } from './list-options';
 import { runOp, type BulkOp } from './ops';
 import { setTemporaryPassword } from './passwords';
+import { runSweeps, type SweepReport } from './sweeps';
 import { runUserOp, withOpEnv } from './run';
 import { activateOp, banOp, deactivateOp } from './status';
 import { purgeOp, restoreOp } from './trash';
@@ -132,6 +133,17 @@ export function lifecycleRoutes(): AnyRoute[] {
           .orderBy('role_permissions.permission')
           .execute();
         return { roles, permissions: perms.map((p) => p.permission) };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/api/v1/sweeps',
+      access: 'settings.write',
+      tag: 'settings',
+      summary: 'Run the lifecycle sweeps now (expiry, inactivity, invitations, trash purge); they also run on a schedule',
+      body: z.object({}).strict().optional(),
+      async handler({ ctx }): Promise<SweepReport> {
+        return runSweeps(ctx);
       },
     }),
     route({

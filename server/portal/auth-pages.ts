@@ -142,7 +142,8 @@ ${newPasswordFields(r, min, errors)}
       );
     };
 
-    portal.get(path, async (request, reply) => {
+    const route = path.slice('/portal'.length);
+    portal.get(route, async (request, reply) => {
       const r = await portalRequest(ctx, request, reply);
       const token = String((request.query as Record<string, unknown>).token ?? '');
       const state = await checkUserToken(ctx.db.kysely, ctx.clock, kind, token);
@@ -150,7 +151,7 @@ ${newPasswordFields(r, min, errors)}
       return formPage(r, token, state.row.user_id, [], (await loadPolicies(ctx.db.kysely)).passwordMinLength);
     });
 
-    portal.post(path, async (request, reply) => {
+    portal.post(route, async (request, reply) => {
       const r = await portalRequest(ctx, request, reply);
       if (!(await postAllowed(r))) return send(r, 403, r.t('errorTitle'), notice(r.t('csrf'), 'warning'));
       const token = field(r, 'token');
