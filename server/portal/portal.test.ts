@@ -238,6 +238,21 @@ describeBackends('portal', (backend) => {
     await dir.call('PATCH', '/api/v1/settings', { policies: { allowSelfDelete: false } });
   });
 
+  it('marks its cookies Secure (with the __Secure- prefix) when the portal is served over TLS', async () => {
+    await dir.call('PATCH', '/api/v1/settings', { publicUrl: 'https://directory.example.org' });
+    try {
+      const b = new PortalBrowser(dir.url);
+      const page = await b.get('/portal/sign-in');
+      const csrf = page.setCookies.find((c) => c.startsWith('__Secure-ud_csrf='))!;
+      expect(csrf).toMatch(/;\s*Secure/i);
+      const signedIn = await b.submit('/portal/sign-in', { username: 'ann', password: 'ann-password-5' });
+      expect(signedIn.url).toContain('/portal/account');
+      expect(b.cookies.has('__Secure-ud_portal')).toBe(true);
+    } finally {
+      await dir.call('PATCH', '/api/v1/settings', { publicUrl: null });
+    }
+  });
+
   it('signs out and logs it', async () => {
     const { b } = await signIn('ann', 'ann-password-5');
     await b.get('/portal/account');

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerContext } from '../context';
+import { readSetting } from '../settings/store';
 import { fromAcceptLanguage, uiLanguage, uiLanguages, type UiLanguage } from '../i18n/language';
 import { page, type Html, type PageContext } from './html';
 import { translator, type PortalKey, type Translate } from './i18n';
@@ -47,7 +48,8 @@ export function cookieOptions(r: Pick<PortalRequest, 'secure'>, maxAgeMs: number
 
 /** Reads the session and the language, and makes sure the browser has a CSRF cookie. */
 export async function portalRequest(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply): Promise<PortalRequest> {
-  const secure = request.protocol === 'https';
+  // TLS here, or in front of us (a public https:// address behind a terminating proxy).
+  const secure = request.protocol === 'https' || (await readSetting<string>(ctx.db.kysely, 'publicUrl'))?.startsWith('https://') === true;
   const names = cookieNames(secure);
   const session = await currentSession(ctx, request.cookies[names.session]);
   const query = (request.query ?? {}) as Record<string, unknown>;
