@@ -33,6 +33,7 @@ export async function anonymizeUsers(env: OpEnv, ids: string[]): Promise<void> {
         phone: null,
         avatar_url: null,
         external_id: null,
+        scim_attributes: null,
         password_hash: null,
         active: 0,
         inactive_reason: 'manual',
