@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import { z } from 'zod';
 import { customFieldDefinitionSchema } from '../../common/users/fields';
 import { appendActivity } from '../activity/log';
@@ -78,7 +78,7 @@ export function customFieldRoutes(): AnyRoute[] {
             .select((eb) => eb.fn.max('position').as('p'))
             .executeTakeFirst();
           const row = {
-            id: randomUUID(),
+            id: newId(),
             key: body.key,
             label: body.label,
             type: body.type,

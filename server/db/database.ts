@@ -48,6 +48,7 @@ function openSqlite(dataDir: string): Db {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('cache_size = -65536');
+  database.pragma('mmap_size = 268435456');
   // Unicode-aware lower case for SCIM filters (SQLite's own lower() only knows ASCII).
   database.function('ud_lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import type { Kysely, Transaction } from 'kysely';
 import { appendActivity, type Actor } from '../activity/log';
 import type { Clock } from '../clock';
@@ -94,7 +94,7 @@ export async function createGroup(db: Executor, clock: Clock, actor: Actor, inpu
   if (name.length > 200)
     throw badRequest('the group name is too long', [{ field: 'name', code: 'tooLong', params: { max: 200 } }]);
   if (await nameTaken(db, name)) throw conflict(`the group "${name}" exists`, [{ field: 'name', code: 'duplicate' }]);
-  const id = randomUUID();
+  const id = newId();
   const now = clock.now().toISOString();
   await db
     .insertInto('groups')

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import { z } from 'zod';
 import { appendActivity } from '../activity/log';
 import { ApiError, conflict, notFound } from '../errors';
@@ -98,7 +98,7 @@ export function roleRoutes(): AnyRoute[] {
         await ctx.db.kysely.transaction().execute(async (trx) => {
           if (await trx.selectFrom('roles').select('id').where('key', '=', body.key).executeTakeFirst())
             throw conflict(`the role "${body.key}" exists`, [{ field: 'key', code: 'duplicate' }]);
-          const id = randomUUID();
+          const id = newId();
           const now = ctx.clock.now().toISOString();
           await trx
             .insertInto('roles')

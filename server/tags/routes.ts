@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { appendActivity } from '../activity/log';
@@ -76,7 +76,7 @@ export function tagRoutes(): AnyRoute[] {
           if (await trx.selectFrom('tags').select('id').where('name_lower', '=', body.name.toLowerCase()).executeTakeFirst())
             throw conflict(`the tag "${body.name}" exists`, [{ field: 'name', code: 'duplicate' }]);
           const row = {
-            id: randomUUID(),
+            id: newId(),
             name: body.name,
             name_lower: body.name.toLowerCase(),
             color: body.color ?? null,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../clock';
 import { appendActivity, type Actor } from '../activity/log';
@@ -99,7 +99,7 @@ export class RelationResolver {
     for (const ref of refs.map((r) => r.trim()).filter(Boolean)) {
       let id = this.groups.get(ref) ?? this.groups.get(ref.toLowerCase());
       if (!id) {
-        id = randomUUID();
+        id = newId();
         const now = this.clock.now().toISOString();
         await this.db
           .insertInto('groups')
@@ -142,7 +142,7 @@ export class RelationResolver {
     for (const name of clean) {
       let id = this.tags.get(name.toLowerCase());
       if (!id) {
-        id = randomUUID();
+        id = newId();
         await this.db
           .insertInto('tags')
           .values({ id, name, name_lower: name.toLowerCase(), color: null, created_at: this.clock.now().toISOString() })

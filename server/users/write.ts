@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { FieldSchema } from '../../common/users/fields';
 import type { CustomFieldValue, DataSource, UserWrite } from '../../common/users/user';
@@ -216,7 +216,7 @@ export async function createUsers(env: WriteEnv, inputs: UserInput[]): Promise<C
         tags,
         row: {
           ...base,
-          id: randomUUID(),
+          id: newId(),
           username_lower: usernames[i]!,
           email_lower: emails[i] ?? null,
           phone: clean(input.phone),
