@@ -143,7 +143,7 @@ export function lifecycleRoutes(): AnyRoute[] {
       summary: 'Run the lifecycle sweeps now (expiry, inactivity, invitations, trash purge); they also run on a schedule',
       body: z.object({}).strict().optional(),
       async handler({ ctx }): Promise<SweepReport> {
-        return runSweeps(ctx);
+        return (await runSweeps(ctx, { force: true }))!;
       },
     }),
     route({

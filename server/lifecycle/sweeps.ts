@@ -4,6 +4,7 @@ import type { ServerContext } from '../context';
 import { MailDelivery } from '../mail/delivery';
 import { impersonatorActor } from '../portal/session';
 import { permissions } from '../roles/permissions';
+import { initSetting } from '../settings/store';
 import { logUsers, type OpEnv } from './ops';
 import { opEnv } from './run';
 import { deactivateUsers } from './status';
@@ -40,6 +41,22 @@ async function inBatches(
   }
 }
 
+/** Scheduled runs closer than this are one run: whichever instance claims it first does it. */
+const minGapMs = 50_000;
+
+/**
+ * Claims this run with a compare-and-set on the time of the last one, so that two instances (or a
+ * start and a tick) never sweep twice in a row, whatever the queue does. Wall-clock time on
+ * purpose: this is about scheduling, not about the directory's notion of now.
+ */
+async function claimRun(ctx: ServerContext): Promise<boolean> {
+  const nowMs = Date.now();
+  await initSetting(ctx.db.kysely, 'lastSweepAt', 0);
+  const result = await sql`update settings set value = ${String(nowMs)}
+    where key = 'lastSweepAt' and cast(value as bigint) < ${nowMs - minGapMs}`.execute(ctx.db.kysely);
+  return Number(result.numAffectedRows ?? 0) === 1;
+}
+
 /**
  * The scheduled sweeps of DESIGN.md §5, each a policy: accounts past their expiration date are
  * deactivated, so are accounts unused for the inactivity period (administrators excepted, so the
@@ -47,7 +64,8 @@ async function inBatches(
  * retention, and ended impersonations are logged. Every step is a conditional update, so a run
  * that overlaps another changes nothing twice; the run itself is logged with its counts.
  */
-export async function runSweeps(ctx: ServerContext): Promise<SweepReport> {
+export async function runSweeps(ctx: ServerContext, options: { force?: boolean } = {}): Promise<SweepReport | null> {
+  if (!options.force && !(await claimRun(ctx))) return null;
   const now = () => ctx.clock.now().toISOString();
   const report: SweepReport = { expired: 0, inactive: 0, invitationsExpired: 0, purged: 0, impersonationsEnded: 0, tokensRemoved: 0 };
 
