@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DuplicateFinder } from './validate';
 
@@ -18,5 +19,40 @@ describe('DuplicateFinder', () => {
     expect(total).toBe(expected.length);
     expect(finder.earlier('u3', 'nobody@example.com', 19_999)).toEqual([3]);
     expect(finder.earlier('  ', '', 5)).toEqual([]);
+  });
+
+  it('agrees with comparing every two rows, lower-cased the Unicode way, in any order of adding', () => {
+    // Values that lower-case alike only in full Unicode (İ, É, Σ), blanks and non-strings.
+    const key = fc.constantFrom<unknown>('a', 'A', 'b', 'é', 'É', 'İ', 'i̇', 'σ', 'Σ', 'x@y.z', 'X@Y.Z', '', '  ', '\u00a0', undefined, 7);
+    const rows = fc.array(fc.tuple(key, key), { maxLength: 40 });
+    fc.assert(
+      fc.property(rows, fc.boolean(), fc.integer({ min: 1, max: 30 }), (list, shuffled, limit) => {
+        const norm = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.toLowerCase() : null);
+        const expected: [number, number][] = [];
+        for (let j = 0; j < list.length; j++)
+          for (let i = 0; i < j; i++) {
+            const [ui, ei] = list[i]!.map(norm);
+            const [uj, ej] = list[j]!.map(norm);
+            if ((ui !== null && ui === uj) || (ei !== null && ei === ej)) expected.push([i, j]);
+          }
+        expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        const finder = new DuplicateFinder();
+        // Scans add rows in order; a caller adding them out of order gets the same answers.
+        const order = list.map((_, i) => i);
+        if (shuffled) order.reverse();
+        for (const i of order) finder.add(i, list[i]![0], list[i]![1]);
+        const all = finder.pairs();
+        const ordered = shuffled ? all.pairs.map(([a, b]) => (a < b ? [a, b] : [b, a])).sort((x, y) => x[0]! - y[0]! || x[1]! - y[1]!) : all.pairs;
+        expect(ordered).toEqual(expected);
+        expect(all.total).toBe(expected.length);
+        const some = finder.pairs(limit);
+        expect(some.total).toBe(expected.length);
+        expect(some.pairs.length).toBe(Math.min(limit, expected.length));
+        if (!shuffled)
+          for (let i = 0; i < list.length; i++)
+            expect(finder.earlier(list[i]![0], list[i]![1], i)).toEqual(expected.filter(([, b]) => b === i).map(([a]) => a));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -5,7 +5,8 @@
 import type { CellTransform, Mapping } from '../../../common/files/types';
 import type { FieldSchema } from '../../../common/users/fields';
 import type { CustomFieldValue, UserWrite } from '../../../common/users/user';
-import { isBlank, isValidEmail, parseBoolean, parseIsoDate, parseNumber } from '../../../common/users/validation';
+import { isValidEmailFast } from '../../../common/users/compiled-validation';
+import { isBlank, parseBoolean, parseIsoDate, parseNumber } from '../../../common/users/validation';
 
 /** A user as read from a file: built-in fields and custom fields, values as read. */
 export interface ReadUser {
@@ -67,76 +68,106 @@ function auth0Hash(value: string): { hash?: string; problem?: string } {
 }
 
 export function readUser(cells: string[], mapping: Mapping, schema: FieldSchema | null): ReadUser {
-  const user: ReadUser = { fields: {}, customFields: {}, columns: {}, problems: [], keepPassword: false };
+  return compileReader(mapping, schema)(cells);
+}
+
+interface ReaderColumn {
+  index: number;
+  column: string;
+  target: string;
+  /** The custom field key of a `customFields.<key>` target, else null. */
+  custom: string | null;
+  transform: CellTransform;
+}
+
+/**
+ * `readUser` for every record of one file: what depends only on the mapping (targets, transforms,
+ * which column names each field) is worked out once instead of once per row.
+ */
+export function compileReader(mapping: Mapping, schema: FieldSchema | null): (cells: string[]) => ReadUser {
+  const columns: ReaderColumn[] = [];
+  mapping.columns.forEach(({ column, target, transform }, index) => {
+    if (target === null) return;
+    const custom = target.startsWith('customFields.') ? target.slice('customFields.'.length) : null;
+    columns.push({ index, column, target, custom, transform: transform ?? 'text' });
+  });
+  // When no field is fed by two columns, every row names the same column for each field.
+  const namedOnce = new Set(columns.map((c) => c.target)).size === columns.length;
+  const sameColumns: Record<string, string> = {};
+  if (namedOnce) for (const c of columns) sameColumns[c.target] = c.column;
   let roles: { teacher: string; student: string } | null = null;
-  for (let i = 0; i < mapping.columns.length; i++) {
-    const { column, target, transform } = mapping.columns[i]!;
-    if (target === null) continue;
-    const raw = cells[i] ?? '';
-    const t: CellTransform = transform ?? 'text';
-    const filled = t === 'list' ? false : target.startsWith('customFields.') ? target.slice(13) in user.customFields : target in user.fields;
-    if (raw === '' || filled) {
-      user.columns[target] ??= column;
-      continue;
+  return (cells) => {
+    const fields: Record<string, unknown> = {};
+    const customFields: Record<string, unknown> = {};
+    const named: Record<string, string> = namedOnce ? { ...sameColumns } : {};
+    const user: ReadUser = { fields, customFields, columns: named, problems: [], keepPassword: false };
+    for (let i = 0; i < columns.length; i++) {
+      const { index, column, target, custom, transform: t } = columns[i]!;
+      const raw = cells[index] ?? '';
+      const filled = t === 'list' ? false : custom !== null ? custom in customFields : target in fields;
+      if (raw === '' || filled) {
+        if (!namedOnce) named[target] ??= column;
+        continue;
+      }
+      if (!namedOnce) named[target] = column;
+      if (custom !== null) {
+        customFields[custom] = raw;
+        continue;
+      }
+      switch (t) {
+        case 'list': {
+          const values = splitList(raw);
+          const previous = (fields[target] as string[] | undefined) ?? [];
+          fields[target] = [...previous, ...values.filter((v) => !previous.includes(v))];
+          break;
+        }
+        case 'chamiloStatus': {
+          const word = raw.trim().toLowerCase();
+          roles ??= chamiloRoles(schema);
+          if (teacherWords.has(word)) fields.roles = [roles.teacher];
+          else if (studentWords.has(word)) fields.roles = [roles.student];
+          else user.problems.push({ field: 'roles', code: 'unknownRole', message: `unknown Chamilo status: ${raw} (expected 1/teacher or 5/student)` });
+          break;
+        }
+        case 'blockSignIn': {
+          const blocked = parseBoolean(raw);
+          fields.active = blocked === null ? raw : !blocked;
+          break;
+        }
+        case 'suspended': {
+          const suspended = parseBoolean(raw);
+          fields.active = suspended === null ? raw : !suspended;
+          break;
+        }
+        case 'googlePassword':
+          if (/^\*+$/.test(raw)) user.keepPassword = true;
+          else fields.password = raw;
+          break;
+        case 'auth0Hash': {
+          const { hash, problem } = auth0Hash(raw);
+          if (hash) fields.passwordHash = hash;
+          else user.problems.push({ field: 'passwordHash', code: 'passwordHash', message: problem! });
+          break;
+        }
+        default:
+          fields[target] =
+            target === 'active' ? activeValue(raw) : target === 'external' || target === 'emailVerified' ? (parseBoolean(raw) ?? raw) : raw;
+      }
     }
-    user.columns[target] = column;
-    if (target.startsWith('customFields.')) {
-      user.customFields[target.slice('customFields.'.length)] = raw;
-      continue;
+    // A list with a login but no separate column for the other (Google, Auth0, Entra): the email is the login.
+    if (!('username' in named) && 'email' in named) {
+      named.username = named.email;
+      if (fields.email !== undefined) fields.username = fields.email;
     }
-    switch (t) {
-      case 'list': {
-        const values = splitList(raw);
-        const previous = (user.fields[target] as string[] | undefined) ?? [];
-        user.fields[target] = [...previous, ...values.filter((v) => !previous.includes(v))];
-        break;
+    if (!('email' in named) && 'username' in named) {
+      const username = fields.username;
+      if (typeof username === 'string' && isValidEmailFast(username)) {
+        fields.email = username;
+        named.email = named.username;
       }
-      case 'chamiloStatus': {
-        const word = raw.trim().toLowerCase();
-        roles ??= chamiloRoles(schema);
-        if (teacherWords.has(word)) user.fields.roles = [roles.teacher];
-        else if (studentWords.has(word)) user.fields.roles = [roles.student];
-        else user.problems.push({ field: 'roles', code: 'unknownRole', message: `unknown Chamilo status: ${raw} (expected 1/teacher or 5/student)` });
-        break;
-      }
-      case 'blockSignIn': {
-        const blocked = parseBoolean(raw);
-        user.fields.active = blocked === null ? raw : !blocked;
-        break;
-      }
-      case 'suspended': {
-        const suspended = parseBoolean(raw);
-        user.fields.active = suspended === null ? raw : !suspended;
-        break;
-      }
-      case 'googlePassword':
-        if (/^\*+$/.test(raw)) user.keepPassword = true;
-        else user.fields.password = raw;
-        break;
-      case 'auth0Hash': {
-        const { hash, problem } = auth0Hash(raw);
-        if (hash) user.fields.passwordHash = hash;
-        else user.problems.push({ field: 'passwordHash', code: 'passwordHash', message: problem! });
-        break;
-      }
-      default:
-        user.fields[target] =
-          target === 'active' ? activeValue(raw) : target === 'external' || target === 'emailVerified' ? (parseBoolean(raw) ?? raw) : raw;
     }
-  }
-  // A list with a login but no separate column for the other (Google, Auth0, Entra): the email is the login.
-  if (!('username' in user.columns) && 'email' in user.columns) {
-    user.columns.username = user.columns.email;
-    if (user.fields.email !== undefined) user.fields.username = user.fields.email;
-  }
-  if (!('email' in user.columns) && 'username' in user.columns) {
-    const username = user.fields.username;
-    if (typeof username === 'string' && isValidEmail(username)) {
-      user.fields.email = username;
-      user.columns.email = user.columns.username;
-    }
-  }
-  return user;
+    return user;
+  };
 }
 
 /** The record `validateUser` checks: built-in fields plus `customFields`. */
