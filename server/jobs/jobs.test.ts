@@ -104,7 +104,7 @@ describeBackends('bulk jobs', (backend) => {
     const job = await waitJob(res.body.id);
     const seconds = (Date.now() - started) / 1000;
     expect(job).toMatchObject({ status: 'done', total: 1200, processed: 1200, done: 1200, skipped: 0, failed: 0 });
-    expect(seconds).toBeLessThan(30);
+    expect(seconds).toBeLessThan(15);
     expect((await dir.call('GET', '/api/v1/users?tags=reviewed&pageSize=1')).body.total).toBe(1200);
 
     const again = await run({ action: 'addTags', params: { tags: ['reviewed'] }, filter: { tags: 'cohort' } });

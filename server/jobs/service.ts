@@ -112,9 +112,10 @@ async function targetOf(ctx: ServerContext, op: AnyBulkOp, request: CreateJobReq
     },
     async materialize(trx, jobId, chunkSize) {
       const conditions = await where(trx);
+      // The chunk size is a literal: SQLite binds numbers as reals, which would not divide as integers.
       const result = await sql`
         insert into job_items (job_id, seq, user_id, chunk, status)
-        select ${jobId}, t.rn, t.id, (t.rn - 1) / ${chunkSize}, 'pending'
+        select ${jobId}, t.rn, t.id, (t.rn - 1) / ${sql.lit(Math.floor(chunkSize))}, 'pending'
         from (select users.id, row_number() over (order by users.seq) as rn from users where ${conditions}) t`.execute(trx);
       return Number(result.numAffectedRows ?? 0);
     },

@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { PostgresAdapter, sql } from 'kysely';
 import { z } from 'zod';
-import { searchText, sortName } from '../users/text';
 import { classify, done, logUsers, skip, type BulkOp, type OpEnv } from './ops';
 import { redactActivity, removePersonalRecords } from './personal-data';
-
-const hash = () => randomBytes(8).toString('hex');
 
 /**
  * Anonymises users (DESIGN.md §5), irreversibly: inactive, every personal field replaced by a
@@ -14,19 +11,21 @@ const hash = () => randomBytes(8).toString('hex');
  */
 export async function anonymizeUsers(env: OpEnv, ids: string[]): Promise<void> {
   const now = env.clock.now().toISOString();
-  for (const id of ids) {
-    const username = `anon-${hash()}`;
-    const first = hash();
-    const last = hash();
+  // Random hex computed by the database, row by row, so a whole batch is two statements.
+  const random =
+    env.db.getExecutor().adapter instanceof PostgresAdapter
+      ? sql<string>`substr(replace(gen_random_uuid()::text, '-', ''), 1, 16)`
+      : sql<string>`lower(hex(randomblob(8)))`;
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
     await env.db
       .updateTable('users')
       .set((eb) => ({
-        username,
-        username_lower: username,
+        username: sql<string>`'anon-' || ${random}`,
         email: null,
         email_lower: null,
-        first_name: first,
-        last_name: last,
+        first_name: random,
+        last_name: random,
         maternal_surname: null,
         display_name: null,
         official_code: null,
@@ -47,12 +46,20 @@ export async function anonymizeUsers(env: OpEnv, ids: string[]): Promise<void> {
         failed_logins: 0,
         locked_until: null,
         anonymized_at: now,
-        sort_name: sortName(first, last),
-        search_text: searchText([first, last, username]),
         updated_at: now,
         version: eb('version', '+', 1),
       }))
-      .where('id', '=', id)
+      .where('id', 'in', chunk)
+      .execute();
+    // The derived columns (sort key, search text) from the new values, as users/text.ts builds them.
+    await env.db
+      .updateTable('users')
+      .set({
+        username_lower: sql<string>`username`,
+        sort_name: sql<string>`last_name || ' ' || first_name`,
+        search_text: sql<string>`first_name || ' ' || last_name || ' ' || username`,
+      })
+      .where('id', 'in', chunk)
       .execute();
   }
   for (let i = 0; i < ids.length; i += 500) {
