@@ -46,11 +46,10 @@ const minGapMs = 50_000;
 
 /**
  * Claims this run with a compare-and-set on the time of the last one, so that two instances (or a
- * start and a tick) never sweep twice in a row, whatever the queue does. Wall-clock time on
- * purpose: this is about scheduling, not about the directory's notion of now.
+ * start and a tick) never sweep twice in a row, whatever the queue does.
  */
 async function claimRun(ctx: ServerContext): Promise<boolean> {
-  const nowMs = Date.now();
+  const nowMs = ctx.clock.now().getTime();
   await initSetting(ctx.db.kysely, 'lastSweepAt', 0);
   const result = await sql`update settings set value = ${String(nowMs)}
     where key = 'lastSweepAt' and cast(value as bigint) < ${nowMs - minGapMs}`.execute(ctx.db.kysely);
