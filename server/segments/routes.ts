@@ -4,7 +4,7 @@ import type { Segment } from '../../common/api/lifecycle';
 import type { Page } from '../../common/users/user';
 import { appendActivity } from '../activity/log';
 import type { ServerContext } from '../context';
-import { conflict, notFound, preconditionFailed } from '../errors';
+import { ApiError, conflict, notFound, preconditionFailed } from '../errors';
 import { etagOf, ifMatchVersion } from '../http/etag';
 import { route, type AnyRoute } from '../http/route';
 import { listOptions } from '../lifecycle/list-options';
@@ -20,7 +20,14 @@ const countOptions = (ctx: ServerContext) => listOptions(ctx);
 
 /** Checks a filter the way the users list will run it (unknown roles, bad dates, unknown fields). */
 async function checkFilter(ctx: ServerContext, filter: Record<string, string | string[]>) {
-  await countMatching(ctx.db.kysely, parseSegmentFilter(filter), { ...countOptions(ctx), countLimit: 0 });
+  try {
+    await countMatching(ctx.db.kysely, parseSegmentFilter(filter), { ...countOptions(ctx), countLimit: 0 });
+  } catch (error) {
+    if (!(error instanceof ApiError) || !error.extra.errors) throw error;
+    // The list names its query parameters; here they live under `filter`.
+    const errors = error.extra.errors.map((e) => (e.field.startsWith('filter.') ? e : { ...e, field: `filter.${e.field}` }));
+    throw new ApiError(error.status, error.code, error.message, { ...error.extra, errors });
+  }
 }
 
 /**
