@@ -74,6 +74,8 @@ export class LocalBackground implements Omit<Background, 'chunkSize'> {
           await processChunk(this.ctx, jobId, chunk, this.instanceId);
         } catch (error) {
           this.logger?.error(`job ${jobId} chunk ${chunk}: ${(error as Error).message}`);
+          // The chunk stays pending: try again a little later rather than spin on it.
+          this.retryLater();
         }
         // Give interactive requests their turn between chunks.
         await (this.options.chunkPauseMs > 0 ? sleep(this.options.chunkPauseMs) : new Promise((r) => setImmediate(r)));
@@ -81,8 +83,20 @@ export class LocalBackground implements Omit<Background, 'chunkSize'> {
     } while (this.again && !this.stopped);
   }
 
+  private retry: NodeJS.Timeout | null = null;
+
+  private retryLater(): void {
+    if (this.retry || this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.wake();
+    }, 5_000);
+    this.retry.unref();
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
     clearInterval(this.timer);
     await this.loop?.catch(() => undefined);
     await this.sweeping?.catch(() => undefined);

@@ -4,7 +4,7 @@ import type { ServerContext } from '../context';
 import { MailDelivery } from '../mail/delivery';
 import { impersonatorActor } from '../portal/session';
 import { permissions } from '../roles/permissions';
-import { initSetting } from '../settings/store';
+import { initSetting, writeSetting } from '../settings/store';
 import { logUsers, type OpEnv } from './ops';
 import { opEnv } from './run';
 import { deactivateUsers } from './status';
@@ -56,6 +56,23 @@ async function claimRun(ctx: ServerContext): Promise<boolean> {
   return Number(result.numAffectedRows ?? 0) === 1;
 }
 
+async function previousRun(ctx: ServerContext): Promise<string> {
+  const row = await ctx.db.kysely.selectFrom('settings').select('value').where('key', '=', 'previousSweepAt').executeTakeFirst();
+  await writeSetting(ctx.db.kysely, 'previousSweepAt', ctx.clock.now().toISOString());
+  return row ? (JSON.parse(row.value) as string) : '';
+}
+
+async function forgottenSince(ctx: ServerContext, since: string): Promise<boolean> {
+  const row = await ctx.db.kysely
+    .selectFrom('activity_log')
+    .select('seq')
+    .where('action', 'in', ['user.anonymized', 'user.purged'])
+    .where('at', '>=', since)
+    .limit(1)
+    .executeTakeFirst();
+  return !!row;
+}
+
 /**
  * The scheduled sweeps of DESIGN.md §5, each a policy: accounts past their expiration date are
  * deactivated, so are accounts unused for the inactivity period (administrators excepted, so the
@@ -66,6 +83,7 @@ async function claimRun(ctx: ServerContext): Promise<boolean> {
 export async function runSweeps(ctx: ServerContext, options: { force?: boolean } = {}): Promise<SweepReport | null> {
   if (!options.force && !(await claimRun(ctx))) return null;
   const now = () => ctx.clock.now().toISOString();
+  const started = await previousRun(ctx);
   const report: SweepReport = { expired: 0, inactive: 0, invitationsExpired: 0, purged: 0, impersonationsEnded: 0, tokensRemoved: 0 };
 
   report.expired = await inBatches(
@@ -165,6 +183,11 @@ export async function runSweeps(ctx: ServerContext, options: { force?: boolean }
   const week = new Date(ctx.clock.now().getTime() - 7 * 86_400_000).toISOString();
   const removed = await ctx.db.kysely.deleteFrom('user_tokens').where('expires_at', '<', week).executeTakeFirst();
   report.tokensRemoved = Number(removed.numDeletedRows);
+
+  // SQLite's full-text index keeps replaced terms in older segments until they merge: after people
+  // were anonymised or purged, merge them so their names leave the file too.
+  if (ctx.db.dialect === 'sqlite' && (report.purged > 0 || (await forgottenSince(ctx, started))))
+    await sql`insert into users_fts (users_fts) values ('optimize')`.execute(ctx.db.kysely);
 
   await appendActivity(ctx.db.kysely, ctx.clock, systemActor, { action: 'sweep.run', data: { ...report } });
   MailDelivery.kickAll();
