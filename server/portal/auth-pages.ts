@@ -69,7 +69,8 @@ function deadLink(r: PortalRequest, title: string, reason: 'unknown' | 'used' | 
 
 /** Sign in and out, accept an invitation, forgot and reset password. */
 export function authPages(portal: FastifyInstance, ctx: ServerContext): void {
-  const limiter = new AttemptLimiter(20, 60_000);
+  // Per address; the per-account lockout of checkCredentials stops guessing one password.
+  const limiter = new AttemptLimiter(60, 60_000);
   const tooFast = (r: PortalRequest) => limiter.take(`portal:${r.request.ip}`, ctx.clock.now().getTime()) > 0;
 
   const signInForm = (r: PortalRequest, status: number, errors: FieldError[], username = '') =>
