@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Dialect } from './dialect';
 import * as core from './migrations/001-core';
 import * as lifecycle from './migrations/002-lifecycle';
+import * as listProbes from './migrations/003-list-probes';
 
 /**
  * The ordered migrations of both databases. Add a file under migrations/ and a line here; names sort
@@ -10,6 +11,7 @@ import * as lifecycle from './migrations/002-lifecycle';
 const all: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '001-core': core,
   '002-lifecycle': lifecycle,
+  '003-list-probes': listProbes,
 };
 
 class InCodeProvider implements MigrationProvider {

@@ -190,6 +190,9 @@ for (const sparseLimit of [2000, 0])
         const res = await capped.call('GET', '/api/v1/users?tags=t');
         expect(res.body).toMatchObject({ total: 2, totalExact: false });
         expect(res.body.items).toHaveLength(3);
+        const short = await capped.call('GET', '/api/v1/users?q=c');
+        expect(short.body).toMatchObject({ total: 2, totalExact: false });
+        expect(short.body.items).toHaveLength(3);
         const unfiltered = await capped.call('GET', '/api/v1/users');
         expect(unfiltered.body).toMatchObject({ total: 3, totalExact: true });
       } finally {

@@ -299,7 +299,36 @@ function onlyStatus(query: UserListQuery): boolean {
   return keys.length === 0 && countedStatuses.has(query.status);
 }
 
+/** The one short word of a search that is the query's only filter, else null. */
+function onlyShortWord(query: UserListQuery): string | null {
+  const others = Object.entries(query).filter(
+    ([k, v]) => v !== undefined && !['sort', 'order', 'page', 'pageSize', 'cursor', 'tagsMode', 'q'].includes(k),
+  );
+  const words = fold(query.q ?? '')
+    .split(/\s+/)
+    .filter(Boolean);
+  return others.length === 0 && words.length === 1 && [...words[0]!].length < minTrigramLength ? words[0]! : null;
+}
+
 async function countUsers(db: Kysely<Database>, query: UserListQuery, where: Sql[], options: ListOptions) {
+  const word = onlyShortWord(query);
+  if (word) {
+    // A prefix as short as "ma" matches a large share of a big directory: when one of its ranges
+    // alone passes the limit, so does their union, and that is known from the partial indexes only.
+    const cap = options.countLimit + 1;
+    const arms = [
+      sql`users.username_lower >= ${word} and users.username_lower < ${word + top}`,
+      sql`coalesce(users.email_lower, '') >= ${word} and coalesce(users.email_lower, '') < ${word + top}`,
+      sql`users.sort_name >= ${word} and users.sort_name < ${word + top}`,
+    ];
+    for (const arm of arms) {
+      const r = await sql<{ n: number | string }>`
+        select count(*) as n from (select 1 from users where users.deleted_at is null and ${arm} limit ${cap}) limited`.execute(
+        db,
+      );
+      if (Number(r.rows[0]?.n ?? 0) >= cap) return { total: options.countLimit, exact: false };
+    }
+  }
   if (onlyStatus(query)) {
     const rows = await db.selectFrom('user_counts').select(['bucket', 'n']).execute();
     const n = (b: string) => Number(rows.find((r) => r.bucket === b)?.n ?? 0);
