@@ -54,11 +54,16 @@ export async function rowsTable(
       const convert = (rows: ProbeRow[]): TableRecord[] => {
         const out: TableRecord[] = [];
         for (const row of rows) {
-          if (isBlankRow(row.cells)) continue;
-          const record: TableRecord = { cells: alignCells(row.cells, width), line: row.line };
-          if (row.cells.length > width) {
-            const extra = row.cells.slice(width).filter((c) => c !== '');
-            if (extra.length) record.extra = extra;
+          const cells = row.cells;
+          if (!(cells.length > 0 && cells[0] !== '') && isBlankRow(cells)) continue;
+          // The reader's fresh row object ({cells, line}) becomes the record: one object less a row.
+          const record: TableRecord = row;
+          if (cells.length !== width) {
+            record.cells = alignCells(cells, width);
+            if (cells.length > width) {
+              const extra = cells.slice(width).filter((c) => c !== '');
+              if (extra.length) record.extra = extra;
+            }
           }
           out.push(record);
         }

@@ -5,7 +5,7 @@
 import type { CellTransform, Mapping } from '../../../common/files/types';
 import type { FieldSchema } from '../../../common/users/fields';
 import type { CustomFieldValue, UserWrite } from '../../../common/users/user';
-import { isValidEmailFast } from '../../../common/users/compiled-validation';
+import { fieldReader, isValidEmailFast } from '../../../common/users/compiled-validation';
 import { isBlank, parseBoolean, parseIsoDate, parseNumber } from '../../../common/users/validation';
 
 /** A user as read from a file: built-in fields and custom fields, values as read. */
@@ -78,7 +78,36 @@ interface ReaderColumn {
   /** The custom field key of a `customFields.<key>` target, else null. */
   custom: string | null;
   transform: CellTransform;
+  /** `fields.<target>` and `fields.<target> = value` (see fieldReader). */
+  read: (fields: Record<string, unknown>) => unknown;
+  write: (fields: Record<string, unknown>, value: unknown) => void;
 }
+
+type FieldWriter = (fields: Record<string, unknown>, value: unknown) => void;
+
+/** `fields.<key> = value` with one store site per name, which V8 keeps fast (`fields[key] = value` is not). */
+const fieldWriters: Record<string, FieldWriter> = {
+  username: (f, v) => void (f.username = v),
+  email: (f, v) => void (f.email = v),
+  firstName: (f, v) => void (f.firstName = v),
+  lastName: (f, v) => void (f.lastName = v),
+  maternalSurname: (f, v) => void (f.maternalSurname = v),
+  displayName: (f, v) => void (f.displayName = v),
+  officialCode: (f, v) => void (f.officialCode = v),
+  phone: (f, v) => void (f.phone = v),
+  language: (f, v) => void (f.language = v),
+  password: (f, v) => void (f.password = v),
+  passwordHash: (f, v) => void (f.passwordHash = v),
+  external: (f, v) => void (f.external = v),
+  active: (f, v) => void (f.active = v),
+  emailVerified: (f, v) => void (f.emailVerified = v),
+  expiresAt: (f, v) => void (f.expiresAt = v),
+  roles: (f, v) => void (f.roles = v),
+  groups: (f, v) => void (f.groups = v),
+  tags: (f, v) => void (f.tags = v),
+  license: (f, v) => void (f.license = v),
+};
+const fieldWriter = (key: string): FieldWriter => (Object.hasOwn(fieldWriters, key) ? fieldWriters[key]! : (f, v) => void (f[key] = v));
 
 /**
  * `readUser` for every record of one file: what depends only on the mapping (targets, transforms,
@@ -89,7 +118,7 @@ export function compileReader(mapping: Mapping, schema: FieldSchema | null): (ce
   mapping.columns.forEach(({ column, target, transform }, index) => {
     if (target === null) return;
     const custom = target.startsWith('customFields.') ? target.slice('customFields.'.length) : null;
-    columns.push({ index, column, target, custom, transform: transform ?? 'text' });
+    columns.push({ index, column, target, custom, transform: transform ?? 'text', read: fieldReader(target), write: fieldWriter(target) });
   });
   // When no field is fed by two columns, every row names the same column for each field.
   const namedOnce = new Set(columns.map((c) => c.target)).size === columns.length;
@@ -102,9 +131,10 @@ export function compileReader(mapping: Mapping, schema: FieldSchema | null): (ce
     const named: Record<string, string> = namedOnce ? { ...sameColumns } : {};
     const user: ReadUser = { fields, customFields, columns: named, problems: [], keepPassword: false };
     for (let i = 0; i < columns.length; i++) {
-      const { index, column, target, custom, transform: t } = columns[i]!;
+      const { index, column, target, custom, transform: t, read, write } = columns[i]!;
       const raw = cells[index] ?? '';
-      const filled = t === 'list' ? false : custom !== null ? custom in customFields : target in fields;
+      // A field's value is never undefined once set, so `read(fields) !== undefined` is `target in fields`.
+      const filled = t === 'list' ? false : custom !== null ? custom in customFields : read(fields) !== undefined;
       if (raw === '' || filled) {
         if (!namedOnce) named[target] ??= column;
         continue;
@@ -150,8 +180,10 @@ export function compileReader(mapping: Mapping, schema: FieldSchema | null): (ce
           break;
         }
         default:
-          fields[target] =
-            target === 'active' ? activeValue(raw) : target === 'external' || target === 'emailVerified' ? (parseBoolean(raw) ?? raw) : raw;
+          write(
+            fields,
+            target === 'active' ? activeValue(raw) : target === 'external' || target === 'emailVerified' ? (parseBoolean(raw) ?? raw) : raw,
+          );
       }
     }
     // A list with a login but no separate column for the other (Google, Auth0, Entra): the email is the login.

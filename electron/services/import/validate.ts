@@ -7,7 +7,7 @@ import type { FileNotice, Mapping, RowProblem } from '../../../common/files/type
 import { defaultFieldSchema, type FieldSchema } from '../../../common/users/fields';
 import { compileUserValidator, isBlankFast, type UserValidator } from '../../../common/users/compiled-validation';
 import type { TableRecord, TableSource } from '../files/table';
-import { KeyTable } from './key-table';
+import { hashLowerCase, KeyLog, KeyTable, lastHash } from './key-table';
 import { problemText } from './messages';
 import { compileReader, type ReadUser } from './record';
 
@@ -100,82 +100,96 @@ export async function* scanRows(table: TableSource, mapping: Mapping, options: S
 
 const isKey = (value: unknown): value is string => typeof value === 'string' && !isBlankFast(value);
 
-/** Finds rows sharing a username or email, case-insensitively, in a compact hash table. */
+/**
+ * Finds rows sharing a username or email, case-insensitively, in compact hash logs: scans only
+ * append to them; `earlier` (the plan, as rows come) indexes what it needs in hash tables.
+ */
 export class DuplicateFinder {
-  private readonly usernames = new KeyTable();
-  private readonly emails = new KeyTable();
-  /** Rows came in increasing order (as scans add them): each is in at most one group per table. */
-  private increasing = true;
-  private last = -Infinity;
+  /** Usernames, emails. */
+  private readonly logs = [new KeyLog(), new KeyLog()] as const;
+  private readonly tables = [new KeyTable(), new KeyTable()] as const;
+  /** How many entries of each log are in its table. */
+  private readonly indexed = [0, 0];
 
   add(index: number, username: unknown, email: unknown): void {
-    if (index <= this.last) this.increasing = false;
-    this.last = index;
-    if (isKey(username)) this.usernames.addLowerCase(username, index);
-    if (isKey(email)) this.emails.addLowerCase(email, index);
+    if (isKey(username)) {
+      hashLowerCase(username);
+      this.logs[0].add(lastHash[0]!, lastHash[1]!, index);
+    }
+    if (isKey(email)) {
+      hashLowerCase(email);
+      this.logs[1].add(lastHash[0]!, lastHash[1]!, index);
+    }
   }
 
   /** The earlier rows sharing a value with this one (while adding in order). */
   earlier(username: unknown, email: unknown, index: number): number[] {
     const out = new Set<number>();
-    if (isKey(username)) for (const i of this.usernames.rowsOfLowerCase(username)) if (i < index) out.add(i);
-    if (isKey(email)) for (const i of this.emails.rowsOfLowerCase(email)) if (i < index) out.add(i);
+    [username, email].forEach((value, which) => {
+      if (!isKey(value)) return;
+      const log = this.logs[which]!;
+      const table = this.tables[which]!;
+      for (let i = this.indexed[which]!; i < log.length; i++) table.add(...log.entry(i));
+      this.indexed[which] = log.length;
+      hashLowerCase(value);
+      for (const row of table.rowsOf(lastHash[0]!, lastHash[1]!)) if (row < index) out.add(row);
+    });
     return [...out].sort((a, b) => a - b);
   }
 
   /**
-   * Every pair [i, j], i < j, at most `limit` (the first found, username groups first, then email
-   * groups, then sorted); `total` counts each pair once even when two rows share both values.
+   * The first `limit` pairs [i, j], i < j, of rows sharing a username or an email, in order; `total`
+   * counts every pair once, also when two rows share both.
    */
   pairs(limit = 10_000): { pairs: [number, number][]; total: number } {
-    if (!this.increasing) return this.pairsByText(limit);
-    // Row → its username group, to tell an email pair that is also a username pair.
-    const group = new Map<number, number>();
-    let g = 0;
-    for (const entry of this.usernames.shared.values()) {
-      for (const row of entry) group.set(row, g);
-      g++;
-    }
-    const pairs: [number, number][] = [];
+    const groups = [this.logs[0].groups(), this.logs[1].groups()] as const;
+    let size = 0;
+    for (const g of groups) for (const row of g.rows) size = Math.max(size, row + 1);
+    // Per row: its group in each log (-1: none) and its place there (the rows after it pair with it).
+    const group = [new Int32Array(size).fill(-1), new Int32Array(size).fill(-1)] as const;
+    const place = [new Int32Array(size), new Int32Array(size)] as const;
+    groups.forEach((g, which) => {
+      for (let k = 0; k < g.count; k++)
+        for (let at = g.start[k]!; at < g.start[k + 1]!; at++) {
+          group[which]![g.rows[at]!] = k;
+          place[which]![g.rows[at]!] = at;
+        }
+    });
+    const pairsIn = (n: number) => (n * (n - 1)) / 2;
     let total = 0;
-    for (const entry of this.usernames.shared.values()) {
-      for (let a = 0; a < entry.length; a++)
-        for (let b = a + 1; b < entry.length; b++) {
-          total++;
-          if (pairs.length < limit) pairs.push([entry[a]!, entry[b]!]);
-        }
-    }
-    for (const entry of this.emails.shared.values()) {
-      for (let a = 0; a < entry.length; a++) {
-        const ga = group.get(entry[a]!);
-        for (let b = a + 1; b < entry.length; b++) {
-          if (ga !== undefined && group.get(entry[b]!) === ga) continue; // already a username pair
-          total++;
-          if (pairs.length < limit) pairs.push([entry[a]!, entry[b]!]);
-        }
+    const [names, emails] = groups;
+    for (let k = 0; k < names.count; k++) total += pairsIn(names.start[k + 1]! - names.start[k]!);
+    for (let k = 0; k < emails.count; k++) {
+      const members = emails.rows.subarray(emails.start[k]!, emails.start[k + 1]!);
+      total += pairsIn(members.length);
+      // Pairs that also share a username were counted already.
+      const nameGroups = Int32Array.from(members, (row) => group[0][row]!).sort();
+      for (let i = 0; i < nameGroups.length; ) {
+        let j = i + 1;
+        while (j < nameGroups.length && nameGroups[j] === nameGroups[i]) j++;
+        if (nameGroups[i] !== -1) total -= pairsIn(j - i);
+        i = j;
       }
     }
-    pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-    return { pairs, total };
-  }
-
-  private pairsByText(limit: number): { pairs: [number, number][]; total: number } {
-    const set = new Set<string>();
     const pairs: [number, number][] = [];
-    let total = 0;
-    for (const table of [this.usernames, this.emails]) {
-      for (const entry of table.shared.values()) {
-        for (let a = 0; a < entry.length; a++)
-          for (let b = a + 1; b < entry.length; b++) {
-            const key = `${entry[a]},${entry[b]}`;
-            if (set.has(key)) continue;
-            set.add(key);
-            total++;
-            if (pairs.length < limit) pairs.push([entry[a]!, entry[b]!]);
-          }
+    for (let i = 0; i < size && pairs.length < limit; i++) {
+      const n = group[0][i]!;
+      const e = group[1][i]!;
+      if (n === -1 && e === -1) continue;
+      // Merge the later rows of both groups, each pair once.
+      let a = n === -1 ? 0 : place[0][i]! + 1;
+      const aEnd = n === -1 ? 0 : names.start[n + 1]!;
+      let b = e === -1 ? 0 : place[1][i]! + 1;
+      const bEnd = e === -1 ? 0 : emails.start[e + 1]!;
+      while ((a < aEnd || b < bEnd) && pairs.length < limit) {
+        const x = a < aEnd ? names.rows[a]! : Infinity;
+        const y = b < bEnd ? emails.rows[b]! : Infinity;
+        const j = Math.min(x, y);
+        if (x === j) a++;
+        if (y === j) b++;
+        pairs.push([i, j]);
       }
     }
-    pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     return { pairs, total };
   }
 }

@@ -102,7 +102,11 @@ export class CsvTokenizer {
               `line ${rowLine + lines + 1}: a quoted field is never closed (unterminated quote)`,
             );
           }
-          lines += countLineBreaks(value);
+          // Line breaks inside the quotes, found through the next-break positions kept for the
+          // unquoted cells rather than by scanning every quoted value again.
+          if (nextLF <= pos && nextLF !== -1) nextLF = buf.indexOf('\n', pos + 1);
+          if (nextCR <= pos && nextCR !== -1) nextCR = buf.indexOf('\r', pos + 1);
+          if ((nextLF !== -1 && nextLF < closed) || (nextCR !== -1 && nextCR < closed)) lines += countLineBreaks(buf, pos + 1, closed);
           pos = closed + 1;
           // Text after the closing quote (`"a"b`): kept, as spreadsheets do, and reported.
           let c = buf.charCodeAt(pos);
@@ -168,18 +172,15 @@ export class CsvTokenizer {
   }
 }
 
-/** Line breaks inside a value: CRLF, LF and CR each count once. */
-function countLineBreaks(value: string): number {
+/** Line breaks in `text` from `start` to `end`: CRLF, LF and CR each count once. */
+function countLineBreaks(text: string, start: number, end: number): number {
   let n = 0;
-  let i = value.indexOf('\n');
-  const hasCR = value.indexOf('\r') !== -1;
-  if (i === -1 && !hasCR) return 0;
-  for (i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c === LF) n++;
     else if (c === CR) {
       n++;
-      if (value.charCodeAt(i + 1) === LF) i++;
+      if (i + 1 < end && text.charCodeAt(i + 1) === LF) i++;
     }
   }
   return n;
