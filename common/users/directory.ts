@@ -125,7 +125,7 @@ export const builtinColumns = [
   'external',
 ] as const;
 export type BuiltinColumn = (typeof builtinColumns)[number];
-export const defaultColumns: BuiltinColumn[] = ['avatar', 'name', 'username', 'email', 'roles', 'status', 'verification', 'createdAt', 'lastLoginAt', 'tags'];
+export const defaultColumns: BuiltinColumn[] = ['avatar', 'name', 'username', 'email', 'roles', 'status', 'verification', 'createdAt', 'lastLoginAt', 'loginCount', 'tags'];
 
 const columnKey = z.string().refine((key) => (builtinColumns as readonly string[]).includes(key) || customFilterKey.test(key), 'unknownColumn');
 

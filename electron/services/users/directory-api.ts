@@ -91,7 +91,7 @@ export class DirectoryApi {
   }
 
   async segments(): Promise<Segment[]> {
-    return itemsOf<Segment>(await this.get('/segments', { pageSize: 500 }));
+    return itemsOf<Segment>(await this.get('/segments', { pageSize: 100 }));
   }
 
   async badges(): Promise<Badge[]> {
@@ -193,7 +193,7 @@ export class DirectoryApi {
   }
 
   async formAnswers(userId: string): Promise<FormAnswer[]> {
-    return itemsOf<FormAnswer>(await this.get(`/users/${id(userId)}/form-answers`));
+    return itemsOf<FormAnswer>(await this.get(`/users/${id(userId)}/form-answers`, { pageSize: 100 }));
   }
 
   rights(userId: string): Promise<UserRights> {
