@@ -158,7 +158,7 @@ export const contract = {
   'users/signIns': channel<{ day: string; count: number }[]>()(
     z.object({ id: recordId, days: z.number().int().min(1).max(366).default(90) }).strict(),
   ),
-  'users/sessions': channel<SessionInfo[]>()(userRef),
+  'users/sessions': channel<SessionInfo[]>()(z.object({ id: recordId, ended: z.boolean().optional() }).strict()),
   'users/endSession': channel<null>()(z.object({ id: recordId, sessionId: recordId }).strict()),
   'users/endAllSessions': channel<null>()(userRef),
   'users/notes': channel<Note[]>()(userRef),

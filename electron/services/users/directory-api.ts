@@ -149,8 +149,9 @@ export class DirectoryApi {
     return this.get<LastAccess>(`/users/${id(userId)}/last-access`, { days });
   }
 
-  async sessions(userId: string): Promise<SessionInfo[]> {
-    return itemsOf<SessionInfo>(await this.get(`/users/${id(userId)}/sessions`, { active: 'true', pageSize: 100 }));
+  /** Active sessions, or (ended too) the latest ones. */
+  async sessions(userId: string, ended = false): Promise<SessionInfo[]> {
+    return itemsOf<SessionInfo>(await this.get(`/users/${id(userId)}/sessions`, { active: ended ? 'false' : 'true', pageSize: 100 }));
   }
 
   /** Sign-ins per UTC day over the last `days` days (oldest first, zero days included), from the activity log. */

@@ -1,6 +1,7 @@
 import { AppError } from '../../../common/errors';
 import { hasFeature, type ConnectionFeature } from '../../../common/connections';
 import type { DirectoryOptions } from '../../../common/users/directory';
+import type { User } from '../../../common/users/user';
 import type { UserListParams } from '../api/admin';
 import type { CancellationRegistry } from '../api/cancellation';
 import type { ConnectionContext, ConnectionManager } from '../connections/manager';
@@ -78,21 +79,12 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
         }),
       ),
     'users/get': ({ id }) => run(async (_api, { admin }) => (await admin.getUser(id)).value),
+    // The server mails the typed password or an invitation in the same transaction as the create.
     'users/create': ({ user, after }) =>
-      run(async (api, { admin }) => {
-        const created = (await admin.createUser(user)).value;
-        let mailed = false;
-        if (after !== 'none') {
-          // The user exists either way; a refused mail is reported, not turned into a failed create.
-          try {
-            if (after === 'invite') await api.invite(created.id);
-            else await api.resetPassword(created.id, 'email');
-            mailed = true;
-          } catch (error) {
-            deps.logger.warn('users: mail after create failed', { id: created.id, code: error instanceof AppError ? error.code : 'internal' });
-          }
-        }
-        return { user: after === 'none' ? created : (await admin.getUser(created.id)).value, mailed };
+      run(async (_api, { admin }) => {
+        const query = after === 'sendPassword' ? { sendPassword: 'true' } : after === 'invite' ? { invite: 'true' } : undefined;
+        const response = await admin.http.request<User>({ method: 'POST', path: '/api/v1/users', query, body: user });
+        return { user: response.data, mailed: after !== 'none' };
       }),
     'users/update': ({ id, version, patch }) => run(async (_api, { admin }) => (await admin.patchUser(id, patch, { ifMatch: version })).value),
     'users/delete': ({ id, version, fallbackOwnerId }) =>
@@ -126,7 +118,7 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
     'users/activity': ({ id, type, from, to, before }) => run((api) => api.activity(id, { type, from, to, before, pageSize: 50 }), 'activity'),
     'users/lastAccess': ({ id, days }) => run((api) => api.lastAccess(id, days), 'activity'),
     'users/signIns': ({ id, days }) => run((api) => api.signInsPerDay(id, days), 'activity'),
-    'users/sessions': ({ id }) => run((api) => api.sessions(id), 'sessions'),
+    'users/sessions': ({ id, ended }) => run((api) => api.sessions(id, ended), 'sessions'),
     'users/endSession': ({ id, sessionId }) =>
       run(async (api) => {
         await api.endSession(id, sessionId);
@@ -145,12 +137,14 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
     'users/options': () =>
       run(async (api, context): Promise<DirectoryOptions> => {
         const offers = (feature: ConnectionFeature) => hasFeature(context.capabilities, feature);
-        const [roles, segments, badges, languages, settings] = await Promise.all([
+        const [roles, segments, badges, languages, settings, customFields] = await Promise.all([
           offers('roles') ? optional(() => api.roles(), []) : [],
           offers('segments') ? optional(() => api.segments(), []) : [],
           offers('badges') ? optional(() => api.badges(), []) : [],
           offers('languages') ? optional(() => api.languages(), []) : [],
           optional(() => api.settings(), null),
+          // Live, not the schema cached at connect time: a field defined since then is in the form at once.
+          offers('customFields') ? optional(() => api.customFields(), context.fieldSchema.customFields) : context.fieldSchema.customFields,
         ]);
         const schemaLanguages = context.fieldSchema.languages.map((code) => ({ code, name: code }));
         return {
@@ -160,7 +154,7 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
           segments: segments.map((s) => ({ id: s.id, name: s.name })),
           badges: badges.map((b) => ({ key: b.key, name: b.name })),
           languages: languages.length ? languages.filter((l) => l.enabled).map((l) => ({ code: l.code, name: l.name })) : schemaLanguages,
-          customFields: context.fieldSchema.customFields,
+          customFields,
           licenses: settings && offers('licenses') ? settings.licenses : null,
           trashRetentionDays: settings?.policies.trashRetentionDays ?? context.fieldSchema.policies.trashRetentionDays,
         };

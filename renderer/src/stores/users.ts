@@ -3,7 +3,9 @@ import { computed, ref } from 'vue';
 import type { AppErrorData } from '../../../common/errors';
 import type { DirectoryOptions, StatusAction, UserQuery, UsersViewState } from '../../../common/users/directory';
 import type { User } from '../../../common/users/user';
+import type { FieldSchema } from '../../../common/users/fields';
 import { toErrorData, unwrap, userdeck } from '../api/userdeck';
+import { useConnectionsStore } from './connections';
 import { useNotificationsStore } from './notifications';
 
 /** What is selected for a bulk action: rows by id, or every user matching a filter. */
@@ -27,6 +29,13 @@ export const useUsersStore = defineStore('users', () => {
   const options = ref<DirectoryOptions | null>(null);
   const views = ref<UsersViewState>({ views: [], columns: null });
   const selection = ref<Selection>({ mode: 'ids', ids: [] });
+  const connections = useConnectionsStore();
+  /** The rules the form checks against: the connection's schema with the custom fields as they are now. */
+  const fieldSchema = computed<FieldSchema | null>(() => {
+    const base = connections.active?.fieldSchema;
+    if (!base) return null;
+    return options.value ? { ...base, customFields: options.value.customFields } : base;
+  });
 
   let sequence = 0;
   let inFlight: string | null = null;
@@ -163,6 +172,7 @@ export const useUsersStore = defineStore('users', () => {
     options,
     views,
     selection,
+    fieldSchema,
     selectedCount,
     load,
     reload,

@@ -113,8 +113,16 @@ export const test = base.extend<Fixtures, { world: UsersWorld }>({
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(message.text());
     });
-    // Menus and dialogs open without animation: the tests wait for none.
+    // Menus, dialogs and messages appear without animation: the tests wait for none, and a message
+    // on its way out is never mistaken for the current one.
     await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const style = document.createElement('style');
+        style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';
+        document.head.append(style);
+      });
+    });
     await page.goto(world.bridge.url);
     await expect(page.getByTestId('nav-drawer')).toBeVisible();
     await use(page);

@@ -22,17 +22,15 @@ export function useImpersonation() {
   }
   onBeforeUnmount(stop);
 
+  /** Closes the popup once the impersonation session it opened has ended on the server (the portal's exit). */
   function watchExit(win: Window, userId: string) {
     stop();
-    let seen = false;
-    const started = Date.now();
+    const started = new Date(Date.now() - 5_000).toISOString();
     timer = setInterval(async () => {
-      if (win.closed || Date.now() - started > WATCH_LIMIT_MS) return stop();
+      if (win.closed || Date.now() - Date.parse(started) > WATCH_LIMIT_MS) return stop();
       try {
-        const sessions = await unwrap(userdeck().users.sessions({ id: userId }));
-        const active = sessions.some((s) => s.kind === 'impersonation' && s.active);
-        if (active) seen = true;
-        else if (seen) {
+        const sessions = await unwrap(userdeck().users.sessions({ id: userId, ended: true }));
+        if (sessions.some((s) => s.kind === 'impersonation' && s.createdAt >= started && !s.active)) {
           win.close();
           popup.value = null;
           stop();
