@@ -128,5 +128,7 @@ export interface OutboxMessage {
   status: 'queued' | 'sent' | 'failed' | 'held';
   createdAt: string;
   sentAt: string | null;
+  /** Why the last delivery attempt failed (the SMTP server's answer), while queued or failed. */
+  error?: string | null;
 }
 export type OutboxPage = Page<OutboxMessage>;

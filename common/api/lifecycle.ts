@@ -5,7 +5,7 @@
  */
 import type { CustomFieldDefinition } from '../users/fields';
 import type { Policies } from '../users/policies';
-import type { CustomFieldValue, Page } from '../users/user';
+import type { CustomFieldValue, Page, User } from '../users/user';
 
 // ---- Bulk jobs: `POST /api/v1/jobs`, `GET /api/v1/jobs[/:id[/results[.csv]]]`, `POST /api/v1/jobs/:id/cancel`
 
@@ -336,3 +336,26 @@ export interface Stats {
   licenses: { used: number; pool: number | null };
   recentActivity: ActivityEntry[];
 }
+
+// ---- Trash, sweeps, group tools
+
+/** `GET /api/v1/trash`: users in the trash, with the time the retention policy purges each. */
+export type TrashedUser = User & { purgeAt: string };
+
+/** `POST /api/v1/sweeps` (also run at start and on a schedule): what each lifecycle sweep did. */
+export interface SweepReport {
+  expired: number;
+  inactive: number;
+  invitationsExpired: number;
+  purged: number;
+  impersonationsEnded: number;
+  tokensRemoved: number;
+}
+
+/** `POST /api/v1/groups/cleanup` with `{ dryRun }`: the empty groups (deleted unless a dry run). */
+export interface GroupCleanupResult {
+  dryRun: boolean;
+  count: number;
+  groups: { id: string; name: string }[];
+}
+

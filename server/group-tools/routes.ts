@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
+import type { GroupCleanupResult } from '../../common/api/lifecycle';
 import { appendActivity } from '../activity/log';
 import { badRequest, notFound } from '../errors';
 import { route, type AnyRoute } from '../http/route';
@@ -15,7 +16,7 @@ export function groupToolRoutes(): AnyRoute[] {
       tag: 'groups',
       summary: 'Delete every empty group (dryRun lists them without deleting)',
       body: z.object({ dryRun: z.boolean().default(false) }).strict(),
-      async handler({ body, principal, ctx }) {
+      async handler({ body, principal, ctx }): Promise<GroupCleanupResult> {
         return ctx.db.kysely.transaction().execute(async (trx) => {
           const empty = await trx
             .selectFrom('groups')

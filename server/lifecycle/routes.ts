@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InvitationResult, ResetPasswordResult, UserRights } from '../../common/api/lifecycle';
+import type { InvitationResult, ResetPasswordResult, TrashedUser, UserRights } from '../../common/api/lifecycle';
 import { userListQuerySchema, type UserListQuery } from '../../common/users/query';
 import type { Page, User } from '../../common/users/user';
 import type { ServerContext } from '../context';
@@ -153,7 +153,7 @@ export function lifecycleRoutes(): AnyRoute[] {
       tag: 'trash',
       summary: 'Users in the trash (restorable until purged), with the date each will be purged',
       query: userListQuerySchema,
-      async handler({ query, ctx }): Promise<Page<User & { purgeAt: string }>> {
+      async handler({ query, ctx }): Promise<Page<TrashedUser>> {
         const trashQuery = { ...query, status: 'trash' } as UserListQuery;
         const page = await listUserIds(ctx.db.kysely, trashQuery, listOptions(ctx));
         const days = (await loadPolicies(ctx.db.kysely)).trashRetentionDays;

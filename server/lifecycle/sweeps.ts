@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { SweepReport } from '../../common/api/lifecycle';
 import { appendActivity, systemActor } from '../activity/log';
 import type { ServerContext } from '../context';
 import { MailDelivery } from '../mail/delivery';
@@ -10,14 +11,7 @@ import { opEnv } from './run';
 import { deactivateUsers } from './status';
 import { purgeUsers } from './trash';
 
-export interface SweepReport {
-  expired: number;
-  inactive: number;
-  invitationsExpired: number;
-  purged: number;
-  impersonationsEnded: number;
-  tokensRemoved: number;
-}
+export type { SweepReport };
 
 const batch = 500;
 const system = { actor: systemActor, permissions: new Set(permissions) };

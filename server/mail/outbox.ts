@@ -68,6 +68,7 @@ export function toOutboxMessage(row: Selectable<OutboxTable>): OutboxMessage {
     status: row.status === 'sending' ? 'queued' : row.status,
     createdAt: row.created_at,
     sentAt: row.sent_at,
+    error: row.last_error,
   };
 }
 
