@@ -164,6 +164,21 @@ describeBackends('invitations, welcome mails and the outbox', (backend) => {
     await dir.call('PATCH', '/api/v1/settings', { policies: { welcomeBeforeFirstSignIn: true } });
   });
 
+  it('keeps a mail the SMTP server refuses queued, with the reason, for a later attempt', async () => {
+    const busy = await startSmtpSink({ refuse: (address) => address.includes('busy') });
+    try {
+      await dir.call('PATCH', '/api/v1/settings', { mail: { port: busy.port } });
+      const user = await create({ username: 'busy', roles: ['end_user'] });
+      await dir.call('POST', `/api/v1/users/${user.id}/invite`, {});
+      await expect.poll(async () => (await outboxOf(user.id)).items[0]?.error ?? null, { timeout: 10_000 }).toMatch(/450/);
+      expect((await outboxOf(user.id)).items[0].status).toBe('queued');
+      expect(busy.mails).toEqual([]);
+    } finally {
+      await dir.call('PATCH', '/api/v1/settings', { mail: { port: sink.port } });
+      await busy.close();
+    }
+  });
+
   it('sends the typed password by email when asked, and keeps no copy of it once sent', async () => {
     const res = await create({ username: 'sam', password: 'Typed-Pass-42' }, '?sendPassword=true');
     const mail = await sink.waitFor((m) => m.to.includes(res.email));
