@@ -3,6 +3,9 @@
  * (live and on submit) and from the server's problem+json; the username proposed from the names;
  * the password generator and mail choices; and a stale edit that opens the compare dialog.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { expect, test, type UsersWorld } from './support/local-directory';
 import { ProfilePage, shot, UserForm, UsersPage } from './support/users-page';
 
@@ -152,4 +155,45 @@ test('an edit that meets a newer version opens the compare dialog instead of ove
   await expect(form.dialog()).toBeHidden();
   await expect(app.getByTestId('profile-name')).toHaveText('Mine after all');
   expect((await world.api.call('GET', `/api/v1/users/${user.id}`)).body.displayName).toBe('Mine after all');
+});
+
+/** A real PNG of the given size (a gradient), written with zlib alone. */
+function png(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body) >>> 0, 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 6, 0, 0, 0], 8);
+  const rows = Buffer.alloc((width * 4 + 1) * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) rows.set([(x * 255) / width, (y * 255) / height, 128, 255], y * (width * 4 + 1) + 1 + x * 4);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('the picture is chosen with the native dialog, cropped to a small square and saved', async ({ app, world }) => {
+  const user = (await world.api.call('GET', '/api/v1/users?pageSize=1&sort=username&order=desc')).body.items[0];
+  const file = join(world.bridge.dataDir, 'portrait.png');
+  writeFileSync(file, png(640, 480));
+  const profile = new ProfilePage(app);
+  await profile.open(user.id);
+  await app.getByTestId('profile-edit').click();
+  await world.bridge.queueDialogs({ open: [file] });
+  await app.getByTestId('avatar-pick').click();
+  await expect(app.getByTestId('avatar-crop').locator('canvas')).toBeVisible();
+  await shot(app, 'user-avatar-crop');
+  await app.getByTestId('avatar-save').click();
+  await expect(app.getByTestId('notice')).toContainText('The picture was saved.');
+  const saved = (await world.api.call('GET', `/api/v1/users/${user.id}`)).body.avatarUrl as string;
+  expect(saved).toMatch(/^data:image\/(webp|jpeg);base64,/);
+  expect(Buffer.from(saved.split(',')[1]!, 'base64').length).toBeLessThanOrEqual(128 * 1024);
+  // The header shows it, as an inline image.
+  await app.getByTestId('form-cancel').click();
+  await expect(app.getByTestId('profile-header').getByTestId('user-avatar').locator('img')).toHaveAttribute('src', saved);
 });

@@ -45,8 +45,8 @@ export function withChange(query: UserQuery, patch: Record<string, string | unde
     delete out.page;
     delete out.cursor;
   }
-  if (out.sort === defaultSort.sort && !out.order) delete out.sort;
-  if (out.order === defaultSort.order && (!out.sort || out.sort === defaultSort.sort)) delete out.order;
+  if (out.order === defaultSort.order) delete out.order;
+  if (out.sort === defaultSort.sort) delete out.sort;
   if (out.pageSize === String(defaultPageSize)) delete out.pageSize;
   if (out.tagsMode === 'any' || (!out.tags && out.tagsMode !== 'missing')) delete out.tagsMode;
   return out;
