@@ -10,15 +10,29 @@
 /** The last hash: [high, low] as signed 32-bit values (held by V8 without allocating). */
 export const lastHash = new Int32Array(2);
 
-function hash(text: string): void {
+/**
+ * Hashes `text` (lower-cased first when `lower`) into `lastHash`: FNV-1a and a Murmur-style mix,
+ * two characters a step. ASCII is lower-cased here (A–Z → a–z) without building a string; other
+ * text goes through `toLowerCase()` and then the same steps, so equal lower-cased keys hash alike.
+ */
+function hashText(text: string, lower: boolean): void {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
+  const n = text.length;
+  for (let i = 0; i < n; i += 2) {
+    let c0 = text.charCodeAt(i);
+    let c1 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+    if (lower) {
+      if ((c0 | c1) >= 128) return hashText(text.toLowerCase(), false);
+      if (c0 >= 65 && c0 <= 90) c0 += 32;
+      if (c1 >= 65 && c1 <= 90) c1 += 32;
+    }
+    const k = c0 | (c1 << 16);
+    a = Math.imul(a ^ k, 0x01000193);
+    b = Math.imul(b ^ k, 0x5bd1e995);
     b ^= b >>> 13;
   }
+  a ^= n;
   a ^= a >>> 16;
   a = Math.imul(a, 0x85ebca6b);
   a ^= a >>> 13;
@@ -26,27 +40,8 @@ function hash(text: string): void {
   lastHash[1] = b;
 }
 
-/**
- * Hashes `text.toLowerCase()` into `lastHash`, without building that string when `text` is ASCII
- * (where lower-casing is A–Z → a–z); other text is lower-cased the full Unicode way first.
- */
-export function hashLowerCase(text: string): void {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 128) return hash(text.toLowerCase());
-    if (c >= 65 && c <= 90) c += 32;
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 13;
-  }
-  a ^= a >>> 16;
-  a = Math.imul(a, 0x85ebca6b);
-  a ^= a >>> 13;
-  lastHash[0] = a;
-  lastHash[1] = b;
-}
+/** Hashes `text.toLowerCase()` into `lastHash`. */
+export const hashLowerCase = (text: string): void => hashText(text, true);
 
 /** Slot layout: hash high half, hash low half, row + 1 (0: empty), side by side so a probe reads one place. */
 const STRIDE = 3;
@@ -193,7 +188,9 @@ export class KeyLog {
             const h = e[j * 3]!;
             const l = e[j * 3 + 1]!;
             if (h < hh || (h === hh && (l < ll || (l === ll && e[j * 3 + 2]! <= rr)))) break;
-            e.copyWithin((j + 1) * 3, j * 3, j * 3 + 3);
+            e[(j + 1) * 3] = h;
+            e[(j + 1) * 3 + 1] = l;
+            e[(j + 1) * 3 + 2] = e[j * 3 + 2]!;
           }
           e[(j + 1) * 3] = hh;
           e[(j + 1) * 3 + 1] = ll;
