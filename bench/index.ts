@@ -5,6 +5,7 @@
 const suites: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   files: () => import('./files/index'),
   server: () => import('./server/index'),
+  ui: () => import('./ui/index'),
 };
 
 const [first, ...rest] = process.argv.slice(2);
