@@ -284,3 +284,32 @@ test('the status changes inline from the row', async ({ app, world }) => {
   await expect(row.getByTestId('status-chip')).toHaveAttribute('data-state', 'active');
   await expect.poll(async () => (await world.api.call('GET', `/api/v1/users/${id}`)).body.active).toBe(true);
 });
+
+test('the list and profile speak Spanish and French, with dates and numbers in that locale, and read in dark mode', async ({ app, world }) => {
+  const users = new UsersPage(app);
+  await users.open('sort=createdAt');
+  await app.getByTestId('theme-menu').click();
+  await app.getByTestId('theme-dark').click();
+  await expect(app.locator('.v-application')).toHaveClass(/v-theme--dark/);
+  const first = (await world.api.call('GET', '/api/v1/users?sort=createdAt&pageSize=1')).body.items[0];
+  for (const [locale, header, range] of [
+    ['es', 'Registro', /1–30 de [\d.\s]+/],
+    ['fr', 'Inscription', /1–30 sur [\d\s\u202f]+/],
+  ] as const) {
+    await app.getByTestId('language-menu').click();
+    await app.getByTestId(`language-${locale}`).click();
+    await expect(users.table().locator('th').filter({ hasText: header })).toHaveCount(1);
+    await expect(users.range()).toHaveText(range);
+    const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(first.createdAt));
+    await expect(app.getByTestId('cell-createdAt').first()).toHaveText(date);
+    await expect(app.getByTestId('cell-loginCount').first()).toHaveText(new Intl.NumberFormat(locale).format(first.loginCount));
+    await shot(app, `users-list-dark-${locale}`);
+  }
+  await users.rows().first().getByTestId('user-name').click();
+  await expect(app.getByTestId('tab-overview-button')).toHaveText('Aperçu');
+  await shot(app, 'profile-dark-fr');
+  await app.getByTestId('language-menu').click();
+  await app.getByTestId('language-en').click();
+  await app.getByTestId('theme-menu').click();
+  await app.getByTestId('theme-system').click();
+});

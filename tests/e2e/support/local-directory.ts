@@ -109,6 +109,8 @@ export const test = base.extend<Fixtures, { world: UsersWorld }>({
     await use([]);
   },
   app: async ({ page, world, pageErrors }, use) => {
+    // Each test starts in English with the system theme, whatever an earlier one chose.
+    await world.bridge.invoke('settings/update', { theme: 'system', locale: 'en' });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(message.text());
