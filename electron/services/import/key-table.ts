@@ -120,101 +120,134 @@ export interface KeyGroups {
   rows: Int32Array;
 }
 
+/** Entries per chunk of a log: appending never copies what is already there. */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+
 /** (hash, row) pairs appended in any order, grouped by hash on demand. */
 export class KeyLog {
-  private hi = new Int32Array(1024);
-  private lo = new Int32Array(1024);
-  private row = new Int32Array(1024);
+  /** Chunks of (high, low, row) side by side. */
+  private readonly chunks: Int32Array[] = [];
   length = 0;
 
   add(h: number, l: number, row: number): void {
-    if (this.length === this.hi.length) {
-      const grown = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.hi = grown(this.hi);
-      this.lo = grown(this.lo);
-      this.row = grown(this.row);
-    }
-    this.hi[this.length] = h;
-    this.lo[this.length] = l;
-    this.row[this.length] = row;
+    const c = this.length >>> CHUNK_BITS;
+    if (c === this.chunks.length) this.chunks.push(new Int32Array(CHUNK * 3));
+    const chunk = this.chunks[c]!;
+    const at = (this.length & (CHUNK - 1)) * 3;
+    chunk[at] = h;
+    chunk[at + 1] = l;
+    chunk[at + 2] = row;
     this.length++;
   }
 
   /** Entry `i`: [high, low, row]. */
   entry(i: number): [number, number, number] {
-    return [this.hi[i]!, this.lo[i]!, this.row[i]!];
+    const chunk = this.chunks[i >>> CHUNK_BITS]!;
+    const at = (i & (CHUNK - 1)) * 3;
+    return [chunk[at]!, chunk[at + 1]!, chunk[at + 2]!];
   }
 
   /**
-   * The keys held by more than one row. One pass spreads the entries over buckets by the top bits of
-   * the hash (about four a bucket: sequential reads, scattered writes), then each bucket is sorted
-   * by (hash, row) in place; equal neighbours are the groups.
+   * The keys held by more than one row, each group's rows ascending. Sorting by hash in two passes
+   * that stay within the CPU's caches: the entries are first spread over 256 regions by the top
+   * 8 bits of the hash (256 write positions), then each region (a few thousand entries) is sorted
+   * on its own by the next bits; equal neighbours are the groups.
    */
   groups(): KeyGroups {
     const n = this.length;
-    const { hi, lo, row } = this;
-    const bits = Math.min(20, Math.max(8, Math.ceil(Math.log2(Math.max(1, n))) - 2));
-    const shift = 32 - bits;
-    const buckets = 1 << bits;
-    const bucketStart = new Int32Array(buckets + 1);
-    for (let i = 0; i < n; i++) bucketStart[(hi[i]! >>> shift) + 1]!++;
-    for (let b = 0; b < buckets; b++) bucketStart[b + 1]! += bucketStart[b]!;
-    const fill = bucketStart.slice(0, buckets);
-    // Entries side by side (high, low, row), so a move or a comparison touches one place.
+    const regionStart = new Int32Array(257);
+    for (let i = 0; i < n; i++) regionStart[(this.chunks[i >>> CHUNK_BITS]![(i & (CHUNK - 1)) * 3]! >>> 24) + 1]!++;
+    let largest = 0;
+    for (let r = 0; r < 256; r++) {
+      largest = Math.max(largest, regionStart[r + 1]!);
+      regionStart[r + 1]! += regionStart[r]!;
+    }
+    const fill = regionStart.slice(0, 256);
     const e = new Int32Array(n * 3);
-    for (let i = 0; i < n; i++) {
-      const at = fill[hi[i]! >>> shift]!++ * 3;
-      e[at] = hi[i]!;
-      e[at + 1] = lo[i]!;
-      e[at + 2] = row[i]!;
-    }
-    const starts: number[] = [];
-    const members: number[] = [];
-    for (let b = 0; b < buckets; b++) {
-      const s = bucketStart[b]!;
-      const end = bucketStart[b + 1]!;
-      if (end - s < 2) continue;
-      if (end - s <= 32) {
-        for (let i = s + 1; i < end; i++) {
-          const hh = e[i * 3]!;
-          const ll = e[i * 3 + 1]!;
-          const rr = e[i * 3 + 2]!;
-          let j = i - 1;
-          for (; j >= s; j--) {
-            const h = e[j * 3]!;
-            const l = e[j * 3 + 1]!;
-            if (h < hh || (h === hh && (l < ll || (l === ll && e[j * 3 + 2]! <= rr)))) break;
-            e[(j + 1) * 3] = h;
-            e[(j + 1) * 3 + 1] = l;
-            e[(j + 1) * 3 + 2] = e[j * 3 + 2]!;
-          }
-          e[(j + 1) * 3] = hh;
-          e[(j + 1) * 3 + 1] = ll;
-          e[(j + 1) * 3 + 2] = rr;
-        }
-      } else {
-        // A big bucket (many rows with one key): a comparison sort, never quadratic.
-        const order = Array.from({ length: end - s }, (_, k) => (s + k) * 3);
-        order.sort((x, y) => e[x]! - e[y]! || e[x + 1]! - e[y + 1]! || e[x + 2]! - e[y + 2]!);
-        const sorted = new Int32Array(order.length * 3);
-        order.forEach((from, k) => sorted.set(e.subarray(from, from + 3), k * 3));
-        e.set(sorted, s * 3);
-      }
-      for (let i = s; i < end; ) {
-        let j = i + 1;
-        while (j < end && e[j * 3] === e[i * 3] && e[j * 3 + 1] === e[i * 3 + 1]) j++;
-        if (j - i > 1) {
-          starts.push(members.length);
-          for (let k = i; k < j; k++) members.push(e[k * 3 + 2]!);
-        }
-        i = j;
+    for (let c = 0; c < this.chunks.length; c++) {
+      const chunk = this.chunks[c]!;
+      const end = Math.min(CHUNK, n - c * CHUNK) * 3;
+      for (let at = 0; at < end; at += 3) {
+        const to = fill[chunk[at]! >>> 24]!++ * 3;
+        e[to] = chunk[at]!;
+        e[to + 1] = chunk[at + 1]!;
+        e[to + 2] = chunk[at + 2]!;
       }
     }
-    starts.push(members.length);
-    return { count: starts.length - 1, start: Int32Array.from(starts), rows: Int32Array.from(members) };
+    const out: Groups = { starts: [], members: [] };
+    const scratch = new Int32Array(largest * 3);
+    for (let r = 0; r < 256; r++) groupRegion(e, regionStart[r]!, regionStart[r + 1]!, scratch, out);
+    out.starts.push(out.members.length);
+    return { count: out.starts.length - 1, start: Int32Array.from(out.starts), rows: Int32Array.from(out.members) };
+  }
+}
+
+interface Groups {
+  starts: number[];
+  members: number[];
+}
+
+/**
+ * Groups entries `from`–`to` of `entries` (high, low, row side by side; all with the same top 8
+ * hash bits): spread over buckets by the next bits of the hash (about four a bucket) into
+ * `scratch`, each bucket sorted by (hash, row), equal neighbours appended to `out`.
+ */
+function groupRegion(entries: Int32Array, from: number, to: number, scratch: Int32Array, out: Groups): void {
+  const n = to - from;
+  if (n < 2) return;
+  const bits = Math.min(16, Math.max(1, Math.ceil(Math.log2(n)) - 2));
+  const key = (h: number) => ((h << 8) >>> 0) >>> (32 - bits);
+  const buckets = 1 << bits;
+  const bucketStart = new Int32Array(buckets + 1);
+  for (let i = from; i < to; i++) bucketStart[key(entries[i * 3]!) + 1]!++;
+  for (let b = 0; b < buckets; b++) bucketStart[b + 1]! += bucketStart[b]!;
+  const fill = bucketStart.slice(0, buckets);
+  const e = scratch;
+  for (let i = from; i < to; i++) {
+    const at = fill[key(entries[i * 3]!)]!++ * 3;
+    e[at] = entries[i * 3]!;
+    e[at + 1] = entries[i * 3 + 1]!;
+    e[at + 2] = entries[i * 3 + 2]!;
+  }
+  for (let b = 0; b < buckets; b++) {
+    const s = bucketStart[b]!;
+    const end = bucketStart[b + 1]!;
+    if (end - s < 2) continue;
+    if (end - s <= 32) {
+      for (let i = s + 1; i < end; i++) {
+        const hh = e[i * 3]!;
+        const ll = e[i * 3 + 1]!;
+        const rr = e[i * 3 + 2]!;
+        let j = i - 1;
+        for (; j >= s; j--) {
+          const h = e[j * 3]!;
+          const l = e[j * 3 + 1]!;
+          if (h < hh || (h === hh && (l < ll || (l === ll && e[j * 3 + 2]! <= rr)))) break;
+          e[(j + 1) * 3] = h;
+          e[(j + 1) * 3 + 1] = l;
+          e[(j + 1) * 3 + 2] = e[j * 3 + 2]!;
+        }
+        e[(j + 1) * 3] = hh;
+        e[(j + 1) * 3 + 1] = ll;
+        e[(j + 1) * 3 + 2] = rr;
+      }
+    } else {
+      // A big bucket (many rows with one key): a comparison sort, never quadratic.
+      const order = Array.from({ length: end - s }, (_, k) => (s + k) * 3);
+      order.sort((x, y) => e[x]! - e[y]! || e[x + 1]! - e[y + 1]! || e[x + 2]! - e[y + 2]!);
+      const sorted = new Int32Array(order.length * 3);
+      order.forEach((at, k) => sorted.set(e.subarray(at, at + 3), k * 3));
+      e.set(sorted, s * 3);
+    }
+    for (let i = s; i < end; ) {
+      let j = i + 1;
+      while (j < end && e[j * 3] === e[i * 3] && e[j * 3 + 1] === e[i * 3 + 1]) j++;
+      if (j - i > 1) {
+        out.starts.push(out.members.length);
+        for (let k = i; k < j; k++) out.members.push(e[k * 3 + 2]!);
+      }
+      i = j;
+    }
   }
 }

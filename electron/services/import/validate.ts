@@ -143,17 +143,17 @@ export class DuplicateFinder {
    */
   pairs(limit = 10_000): { pairs: [number, number][]; total: number } {
     const groups = [this.logs[0].groups(), this.logs[1].groups()] as const;
-    let size = 0;
-    for (const g of groups) for (const row of g.rows) size = Math.max(size, row + 1);
-    // Per row: its group in each log (-1: none) and its place there (the rows after it pair with it).
-    const group = [new Int32Array(size).fill(-1), new Int32Array(size).fill(-1)] as const;
-    const place = [new Int32Array(size), new Int32Array(size)] as const;
-    groups.forEach((g, which) => {
-      for (let k = 0; k < g.count; k++)
-        for (let at = g.start[k]!; at < g.start[k + 1]!; at++) {
-          group[which]![g.rows[at]!] = k;
-          place[which]![g.rows[at]!] = at;
-        }
+    // For the rows in some group (usually few): their place in each table's group list, and each
+    // place's group (the rows after a place in its group pair with it).
+    const placeOf = groups.map((g) => {
+      const places = new Map<number, number>();
+      for (let at = 0; at < g.rows.length; at++) places.set(g.rows[at]!, at);
+      return places;
+    });
+    const groupAt = groups.map((g) => {
+      const of = new Int32Array(g.rows.length);
+      for (let k = 0; k < g.count; k++) of.fill(k, g.start[k]!, g.start[k + 1]!);
+      return of;
     });
     const pairsIn = (n: number) => (n * (n - 1)) / 2;
     let total = 0;
@@ -163,7 +163,10 @@ export class DuplicateFinder {
       const members = emails.rows.subarray(emails.start[k]!, emails.start[k + 1]!);
       total += pairsIn(members.length);
       // Pairs that also share a username were counted already.
-      const nameGroups = Int32Array.from(members, (row) => group[0][row]!).sort();
+      const nameGroups = Int32Array.from(members, (row) => {
+        const at = placeOf[0]!.get(row);
+        return at === undefined ? -1 : groupAt[0]![at]!;
+      }).sort();
       for (let i = 0; i < nameGroups.length; ) {
         let j = i + 1;
         while (j < nameGroups.length && nameGroups[j] === nameGroups[i]) j++;
@@ -172,15 +175,16 @@ export class DuplicateFinder {
       }
     }
     const pairs: [number, number][] = [];
-    for (let i = 0; i < size && pairs.length < limit; i++) {
-      const n = group[0][i]!;
-      const e = group[1][i]!;
-      if (n === -1 && e === -1) continue;
+    const grouped = Int32Array.from(new Set([...names.rows, ...emails.rows])).sort();
+    for (let r = 0; r < grouped.length && pairs.length < limit; r++) {
+      const i = grouped[r]!;
+      const n = placeOf[0]!.get(i);
+      const e = placeOf[1]!.get(i);
       // Merge the later rows of both groups, each pair once.
-      let a = n === -1 ? 0 : place[0][i]! + 1;
-      const aEnd = n === -1 ? 0 : names.start[n + 1]!;
-      let b = e === -1 ? 0 : place[1][i]! + 1;
-      const bEnd = e === -1 ? 0 : emails.start[e + 1]!;
+      let a = n === undefined ? 0 : n + 1;
+      const aEnd = n === undefined ? 0 : names.start[groupAt[0]![n]! + 1]!;
+      let b = e === undefined ? 0 : e + 1;
+      const bEnd = e === undefined ? 0 : emails.start[groupAt[1]![e]! + 1]!;
       while ((a < aEnd || b < bEnd) && pairs.length < limit) {
         const x = a < aEnd ? names.rows[a]! : Infinity;
         const y = b < bEnd ? emails.rows[b]! : Infinity;
