@@ -12,8 +12,8 @@ import { isBlank, parseBoolean, parseIsoDate, parseNumber } from '../../../commo
 export interface ReadUser {
   fields: Record<string, unknown>;
   customFields: Record<string, unknown>;
-  /** Field (or `customFields.key`) → the column it came from, to name it in problems. */
-  columns: Record<string, string>;
+  /** Field (or `customFields.key`) → the column it came from, to name it in problems (may be shared by rows). */
+  columns: Readonly<Record<string, string>>;
   /** Problems found while reading a cell (an unknown Chamilo status, an unusable hash…). */
   problems: { field: string; code: string; message: string }[];
   /** Google `****`: leave the current password alone. */
@@ -124,11 +124,13 @@ export function compileReader(mapping: Mapping, schema: FieldSchema | null): (ce
   const namedOnce = new Set(columns.map((c) => c.target)).size === columns.length;
   const sameColumns: Record<string, string> = {};
   if (namedOnce) for (const c of columns) sameColumns[c.target] = c.column;
+  // With a username and an email column nothing below changes a row's columns: all rows share one.
+  const shared = namedOnce && 'username' in sameColumns && 'email' in sameColumns ? Object.freeze(sameColumns) : null;
   let roles: { teacher: string; student: string } | null = null;
   return (cells) => {
     const fields: Record<string, unknown> = {};
     const customFields: Record<string, unknown> = {};
-    const named: Record<string, string> = namedOnce ? { ...sameColumns } : {};
+    const named: Record<string, string> = shared ?? (namedOnce ? { ...sameColumns } : {});
     const user: ReadUser = { fields, customFields, columns: named, problems: [], keepPassword: false };
     for (let i = 0; i < columns.length; i++) {
       const { index, column, target, custom, transform: t, read, write } = columns[i]!;

@@ -28,7 +28,7 @@ export interface ScanOptions {
 
 /**
  * A copy of a text that does not keep the file chunk it was cut from alive: cells are slices of
- * 1 MB text chunks, so one kept problem message per chunk would otherwise keep the whole file.
+ * 64 KB text chunks, so one kept problem message per chunk would otherwise keep the whole file.
  */
 const detach = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
 
