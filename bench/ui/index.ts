@@ -31,11 +31,15 @@ interface Directory {
 
 /** `userdeck serve` as its own process (as the Local directory or a real server would run). */
 async function serve(dataDir: string): Promise<Directory> {
-  const child: ChildProcess = spawn(process.execPath, ['bin/userdeck.js', 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1'], {
-    cwd: projectRoot,
-    env: { ...process.env, USERDECK_BOOTSTRAP_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['bin/userdeck.js', 'serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
+    {
+      cwd: projectRoot,
+      env: { ...process.env, USERDECK_BOOTSTRAP_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -84,7 +88,10 @@ async function directoryOf(size: number, keep: boolean): Promise<{ directory: Di
  */
 async function timeUntilRows(page: Page, act: { hash: string } | { click: string }): Promise<number> {
   // Sent as text: the bench runs through tsx, whose helpers would not exist in the page.
-  const action = 'hash' in act ? `location.hash = ${JSON.stringify(act.hash)};` : `document.querySelector('[data-testid="${act.click}"]').click();`;
+  const action =
+    'hash' in act
+      ? `location.hash = ${JSON.stringify(act.hash)};`
+      : `document.querySelector('[data-testid="${act.click}"]').click();`;
   return page.evaluate(`(async () => {
     const start = performance.now();
     ${action}
@@ -133,7 +140,10 @@ interface Result {
 async function measure(size: number, runs: number, keep: boolean): Promise<Result> {
   const { directory, cleanup } = await directoryOf(size, keep);
   let bridge: BridgeProcess | undefined;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  });
   try {
     bridge = await startBridgeProcess();
     await bridge.invoke('connections/dismissWelcome');
@@ -147,7 +157,8 @@ async function measure(size: number, runs: number, keep: boolean): Promise<Resul
     });
     if (!created.ok) throw new Error(`cannot add the connection: ${JSON.stringify(created.error)}`);
     const active = await bridge.invoke<{ status: string }>('connections/activate', { id: created.value.id });
-    if (!active.ok || active.value.status !== 'online') throw new Error(`the connection is not online: ${JSON.stringify(active)}`);
+    if (!active.ok || active.value.status !== 'online')
+      throw new Error(`the connection is not online: ${JSON.stringify(active)}`);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(bridge.url);
@@ -182,11 +193,16 @@ async function measure(size: number, runs: number, keep: boolean): Promise<Resul
 }
 
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { sizes: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { sizes: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' } },
+    strict: true,
+  });
   const sizes = (values.sizes ?? '10000,1000000').split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n < 100)) throw new Error('--sizes takes whole numbers of at least 100');
   const runs = Number(values.runs ?? 15);
-  if (!existsSync(join(projectRoot, 'out', 'renderer', 'index.html'))) throw new Error('build the renderer first: npx electron-vite build');
+  if (!existsSync(join(projectRoot, 'out', 'renderer', 'index.html')))
+    throw new Error('build the renderer first: npx electron-vite build');
 
   const results: Result[] = [];
   for (const size of sizes) results.push(await measure(size, runs, !!values.keep));
@@ -196,7 +212,12 @@ export async function run(args: string[]): Promise<void> {
   console.log(`\n### users view in Chromium through the bridge (ms; ${runs} runs each; baseline ${n(base.size)} users)\n`);
   console.log(
     table(
-      ['measure', ...results.flatMap((r) => [`p50 @${n(r.size)}`, `p95 @${n(r.size)}`]), `p50 ratio ${n(top.size)}/${n(base.size)}`, `p95 ratio`],
+      [
+        'measure',
+        ...results.flatMap((r) => [`p50 @${n(r.size)}`, `p95 @${n(r.size)}`]),
+        `p50 ratio ${n(top.size)}/${n(base.size)}`,
+        `p95 ratio`,
+      ],
       metrics.map((m) => [
         m,
         ...results.flatMap((r) => [r.stats.get(m)!.p50, r.stats.get(m)!.p95]),
@@ -206,5 +227,10 @@ export async function run(args: string[]): Promise<void> {
     ),
   );
   console.log(`\n### peak memory (MB)\n`);
-  console.log(table(['size', 'page JS heap', 'bridge process (peak RSS)'], results.map((r) => [n(r.size), r.heapMb, r.bridgeMb])));
+  console.log(
+    table(
+      ['size', 'page JS heap', 'bridge process (peak RSS)'],
+      results.map((r) => [n(r.size), r.heapMb, r.bridgeMb]),
+    ),
+  );
 }

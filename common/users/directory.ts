@@ -39,20 +39,20 @@ export const userQueryKeys = [
 export type UserQueryKey = (typeof userQueryKeys)[number];
 
 const customFilterKey = new RegExp(`^cf\\.${customFieldKeyPattern.source.slice(1, -1)}$`);
-export const isUserQueryKey = (key: string): boolean => (userQueryKeys as readonly string[]).includes(key) || customFilterKey.test(key);
+export const isUserQueryKey = (key: string): boolean =>
+  (userQueryKeys as readonly string[]).includes(key) || customFilterKey.test(key);
 
 /** A users-list query as strings (lists comma-separated): route query, IPC input and API query alike. */
 export type UserQuery = Record<string, string>;
 
-export const userQuerySchema = z
-  .record(z.string().max(80), z.string().max(500))
-  .superRefine((query, ctx) => {
-    for (const key of Object.keys(query)) {
-      if (!isUserQueryKey(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'unknownFilter' });
-    }
-    const parsed = userListQuerySchema.safeParse(query);
-    if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-  });
+export const userQuerySchema = z.record(z.string().max(80), z.string().max(500)).superRefine((query, ctx) => {
+  for (const key of Object.keys(query)) {
+    if (!isUserQueryKey(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'unknownFilter' });
+  }
+  const parsed = userListQuerySchema.safeParse(query);
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
 
 /** Page sizes the list offers. */
 export const pageSizes = [10, 30, 50, 100] as const;
@@ -125,11 +125,27 @@ export const builtinColumns = [
   'external',
 ] as const;
 export type BuiltinColumn = (typeof builtinColumns)[number];
-export const defaultColumns: BuiltinColumn[] = ['avatar', 'name', 'username', 'email', 'roles', 'status', 'verification', 'createdAt', 'lastLoginAt', 'loginCount', 'tags'];
+export const defaultColumns: BuiltinColumn[] = [
+  'avatar',
+  'name',
+  'username',
+  'email',
+  'roles',
+  'status',
+  'verification',
+  'createdAt',
+  'lastLoginAt',
+  'loginCount',
+  'tags',
+];
 
-const columnKey = z.string().refine((key) => (builtinColumns as readonly string[]).includes(key) || customFilterKey.test(key), 'unknownColumn');
+const columnKey = z
+  .string()
+  .refine((key) => (builtinColumns as readonly string[]).includes(key) || customFilterKey.test(key), 'unknownColumn');
 
-export const savedViewInputSchema = z.object({ name: z.string().trim().min(1, 'required').max(80, 'tooLong'), query: userQuerySchema }).strict();
+export const savedViewInputSchema = z
+  .object({ name: z.string().trim().min(1, 'required').max(80, 'tooLong'), query: userQuerySchema })
+  .strict();
 
 export interface SavedView {
   id: string;
@@ -225,7 +241,15 @@ export const jobRequestSchema = z
 export type JobRequest = z.infer<typeof jobRequestSchema>;
 
 /** Actions that cannot be undone (or only by hand): the preview asks to type the count. */
-export const destructiveJobActions = ['delete', 'anonymize', 'purge', 'ban', 'deactivate', 'removeRoles', 'removeGroups'] as const;
+export const destructiveJobActions = [
+  'delete',
+  'anonymize',
+  'purge',
+  'ban',
+  'deactivate',
+  'removeRoles',
+  'removeGroups',
+] as const;
 export const isDestructive = (action: string): boolean => (destructiveJobActions as readonly string[]).includes(action);
 
 /** The permission each bulk action needs on top of `jobs.run` (mirrors the server's operations). */

@@ -8,7 +8,7 @@ describe('suggestions for the user form', () => {
   it('proposes first.last without accents or spaces', () => {
     expect(usernameFromNames('Zoë', 'Åström')).toBe('zoe.astrom');
     expect(usernameFromNames('José María', 'de la Cruz')).toBe('jose.de-la-cruz');
-    expect(usernameFromNames("Liam", "O'Brien")).toBe('liam.obrien');
+    expect(usernameFromNames('Liam', "O'Brien")).toBe('liam.obrien');
     expect(usernameFromNames('伟', '李')).toBe('');
     fc.assert(
       fc.property(fc.string(), fc.string(), (first, last) => {
@@ -19,7 +19,13 @@ describe('suggestions for the user form', () => {
   });
 
   it('generates passwords that pass every rule of the policy', () => {
-    const strict = { ...defaultPolicies, passwordMinLength: 24, passwordRequireDigit: true, passwordRequireMixedCase: true, passwordRequireSymbol: true };
+    const strict = {
+      ...defaultPolicies,
+      passwordMinLength: 24,
+      passwordRequireDigit: true,
+      passwordRequireMixedCase: true,
+      passwordRequireSymbol: true,
+    };
     for (let i = 0; i < 200; i++) {
       const password = generatePassword(strict);
       expect(password.length).toBeGreaterThanOrEqual(24);

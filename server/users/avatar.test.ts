@@ -11,7 +11,12 @@ describeBackends('user avatars', (backend) => {
   let id: string;
   beforeAll(async () => {
     dir = await startTestDirectory(backend);
-    const created = await dir.call('POST', '/api/v1/users', { username: 'pic.user', email: 'pic@example.org', firstName: 'Pic', lastName: 'User' });
+    const created = await dir.call('POST', '/api/v1/users', {
+      username: 'pic.user',
+      email: 'pic@example.org',
+      firstName: 'Pic',
+      lastName: 'User',
+    });
     id = created.body.id;
   });
   afterAll(() => dir.close());
@@ -24,14 +29,23 @@ describeBackends('user avatars', (backend) => {
     const stale = await dir.call('PUT', `/api/v1/users/${id}/avatar`, { image: png }, { 'if-match': 'W/"1"' });
     expect(stale.status).toBe(412);
     const log = await dir.call('GET', `/api/v1/activity?pageSize=5`);
-    expect(log.body.items.some((e: { action: string; data: { fields?: string[] } }) => e.action === 'user.updated' && e.data?.fields?.includes('avatar'))).toBe(true);
+    expect(
+      log.body.items.some(
+        (e: { action: string; data: { fields?: string[] } }) => e.action === 'user.updated' && e.data?.fields?.includes('avatar'),
+      ),
+    ).toBe(true);
     const removed = await dir.call('DELETE', `/api/v1/users/${id}/avatar`);
     expect(removed.status).toBe(200);
     expect(removed.body.avatarUrl).toBeNull();
   });
 
   it('refuses what is not a small PNG, JPEG or WebP image', async () => {
-    for (const image of [lyingJpeg, 'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=', 'https://example.org/me.png', `data:image/png;base64,${'A'.repeat(180_000)}`]) {
+    for (const image of [
+      lyingJpeg,
+      'data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=',
+      'https://example.org/me.png',
+      `data:image/png;base64,${'A'.repeat(180_000)}`,
+    ]) {
       const refused = await dir.call('PUT', `/api/v1/users/${id}/avatar`, { image });
       expect(refused.status, image.slice(0, 30)).toBe(400);
       expect(refused.body.errors[0].field).toBe('image');

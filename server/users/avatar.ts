@@ -18,11 +18,15 @@ const signatures: Record<string, (b: Buffer) => boolean> = {
 /** Checks a `data:` URL of a PNG, JPEG or WebP image: the declared type must match the bytes, and the size the limit. */
 export function checkAvatar(dataUrl: string): string {
   const match = /^data:(image\/(?:png|jpeg|webp));base64,([A-Za-z0-9+/]+={0,2})$/.exec(dataUrl);
-  if (!match) throw badRequest('the avatar must be a PNG, JPEG or WebP image as a base64 data: URL', [{ field: 'image', code: 'format' }]);
+  if (!match)
+    throw badRequest('the avatar must be a PNG, JPEG or WebP image as a base64 data: URL', [{ field: 'image', code: 'format' }]);
   const bytes = Buffer.from(match[2]!, 'base64');
   if (bytes.length > AVATAR_MAX_BYTES)
-    throw badRequest(`the avatar is larger than ${AVATAR_MAX_BYTES / 1024} KB`, [{ field: 'image', code: 'tooLong', params: { max: AVATAR_MAX_BYTES } }]);
-  if (!signatures[match[1]!]!(bytes)) throw badRequest('the image data does not match its type', [{ field: 'image', code: 'format' }]);
+    throw badRequest(`the avatar is larger than ${AVATAR_MAX_BYTES / 1024} KB`, [
+      { field: 'image', code: 'tooLong', params: { max: AVATAR_MAX_BYTES } },
+    ]);
+  if (!signatures[match[1]!]!(bytes))
+    throw badRequest('the image data does not match its type', [{ field: 'image', code: 'format' }]);
   return `data:${match[1]};base64,${bytes.toString('base64')}`;
 }
 
@@ -35,7 +39,11 @@ export function avatarRoutes(): AnyRoute[] {
       const id = (params as { id: string }).id;
       const ifMatch = ifMatchVersion(request);
       await ctx.db.kysely.transaction().execute(async (trx) => {
-        const row = await trx.selectFrom('users').select(['version', 'deleted_at', 'anonymized_at']).where('id', '=', id).executeTakeFirst();
+        const row = await trx
+          .selectFrom('users')
+          .select(['version', 'deleted_at', 'anonymized_at'])
+          .where('id', '=', id)
+          .executeTakeFirst();
         if (!row || row.deleted_at || row.anonymized_at) throw notFound('user');
         if (ifMatch !== undefined && ifMatch !== row.version) throw preconditionFailed();
         const result = await trx
@@ -45,7 +53,12 @@ export function avatarRoutes(): AnyRoute[] {
           .where('version', '=', row.version)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) !== 1) throw preconditionFailed();
-        await appendActivity(trx, ctx.clock, principal!.actor, { action: 'user.updated', targetType: 'user', targetId: id, data: { fields: ['avatar'] } });
+        await appendActivity(trx, ctx.clock, principal!.actor, {
+          action: 'user.updated',
+          targetType: 'user',
+          targetId: id,
+          data: { fields: ['avatar'] },
+        });
       });
       const user = (await loadUser(ctx.db.kysely, id))!;
       reply.header('etag', etagOf(user.version));

@@ -15,7 +15,14 @@ async function seedTagged(world: UsersWorld, tag: string, count: number) {
       return {
         key: `${tag}-${i}`,
         action: 'create',
-        user: { username: `${tag}.${i}`, email: `${tag}.${i}@example.org`, firstName: 'Bulk', lastName: `Person ${i}`, tags: [tag], active: true },
+        user: {
+          username: `${tag}.${i}`,
+          email: `${tag}.${i}@example.org`,
+          firstName: 'Bulk',
+          lastName: `Person ${i}`,
+          tags: [tag],
+          active: true,
+        },
       };
     });
     const response = await world.api.call('POST', '/api/v1/users/batch', { rows });
@@ -24,7 +31,11 @@ async function seedTagged(world: UsersWorld, tag: string, count: number) {
   }
 }
 
-test('a bulk deactivate of all 1,000 matching users: preview, typed count, progress and results', async ({ app, world, pageErrors }) => {
+test('a bulk deactivate of all 1,000 matching users: preview, typed count, progress and results', async ({
+  app,
+  world,
+  pageErrors,
+}) => {
   test.setTimeout(150_000);
   await seedTagged(world, 'bulk1000', 1000);
   const users = new UsersPage(app);
@@ -172,4 +183,36 @@ test('failed users can be retried as a new job from the results', async ({ app, 
   const retriedJob = (await world.api.call('GET', `/api/v1/jobs/${await retried.getAttribute('data-job-id')}`)).body;
   expect([retriedJob.action, retriedJob.total, retriedJob.failed]).toEqual(['delete', 1, 1]);
   expect(await world.api.all({ tags: 'retry', status: 'trash' })).toHaveLength(3);
+});
+
+test('exporting a selection runs as a job whose file is saved through the native dialog', async ({ app, world }) => {
+  const users = new UsersPage(app);
+  await users.open('sort=username&pageSize=10');
+  const ids = await users.ids();
+  for (const index of [0, 1, 2]) await users.selectRow(index);
+  await users.bulk('export');
+  const dialog = users.bulkDialog();
+  await dialog.getByTestId('bulk-columns').click();
+  for (const column of ['Username', 'Email'])
+    await app
+      .locator('.v-overlay--active .v-list-item')
+      .filter({ hasText: new RegExp(`^${column}$`) })
+      .click();
+  await app.keyboard.press('Escape');
+  await dialog.getByTestId('bulk-preview-btn').click();
+  await expect(dialog.getByTestId('preview-change')).toHaveText('3');
+  await dialog.getByTestId('bulk-run').click();
+  const job = users.jobsPanel().getByTestId('job-item').first();
+  await expect(job).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  const file = `${world.bridge.dataDir}/export.csv`;
+  await world.bridge.queueDialogs({ save: [file] });
+  await job.getByTestId('job-save-export').click();
+  await expect(app.getByTestId('notice')).toContainText('Saved as export.csv');
+  const { readFileSync } = await import('node:fs');
+  const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+  const expected = await Promise.all(
+    ids.slice(0, 3).map(async (id) => (await world.api.call('GET', `/api/v1/users/${id}`)).body),
+  );
+  expect(lines[0]).toBe('username,email');
+  expect(lines.slice(1).sort()).toEqual(expected.map((u) => `${u.username},${u.email}`).sort());
 });

@@ -32,7 +32,8 @@ test('creating with invalid fields shows each error at its field, then creates t
 
   // On submit: every required field says so, at the field.
   await form.submit();
-  for (const name of ['firstName', 'lastName', 'username', 'email', 'password']) await expect(form.errorOf(name)).toHaveText('Required.');
+  for (const name of ['firstName', 'lastName', 'username', 'email', 'password'])
+    await expect(form.errorOf(name)).toHaveText('Required.');
   await expect(app.getByTestId('form-invalid')).toBeVisible();
 
   // Live, as the admin types and leaves each field: the shared rules of common/users/validation.
@@ -59,7 +60,13 @@ test('creating with invalid fields shows each error at its field, then creates t
 
   // Fixed, but the username is taken: the server's problem+json lands at the username field.
   const taken = (await world.api.call('GET', '/api/v1/users?pageSize=1&sort=username')).body.items[0].username as string;
-  await form.fill({ username: taken, email: 'renee.nguyen@example.net', phone: '+33 1 23 45 67 89', password: 'Correct-Horse-9', passwordConfirm: 'Correct-Horse-9' });
+  await form.fill({
+    username: taken,
+    email: 'renee.nguyen@example.net',
+    phone: '+33 1 23 45 67 89',
+    password: 'Correct-Horse-9',
+    passwordConfirm: 'Correct-Horse-9',
+  });
   await form.field('cf-employee_id').fill('E1234');
   await form.dialog().getByTestId('field-tags').locator('input').fill('new-tag-from-form');
   await app.keyboard.press('Enter');
@@ -70,7 +77,9 @@ test('creating with invalid fields shows each error at its field, then creates t
   await form.submit();
   await expect(form.dialog()).toBeHidden();
 
-  const created = (await world.api.call('GET', '/api/v1/users?q=renee.nguyen')).body.items.find((u: { username: string }) => u.username === 'renee.nguyen');
+  const created = (await world.api.call('GET', '/api/v1/users?q=renee.nguyen')).body.items.find(
+    (u: { username: string }) => u.username === 'renee.nguyen',
+  );
   expect(created).toMatchObject({
     firstName: 'Renée',
     lastName: 'Nguyễn',
@@ -121,7 +130,10 @@ test('an edit that meets a newer version opens the compare dialog instead of ove
   await form.field('officialCode').fill('OC-1');
 
   // Meanwhile someone else saves the same user.
-  const theirs = await world.api.call('PATCH', `/api/v1/users/${user.id}`, { displayName: 'Theirs, saved first', phone: '+34 600 000 000' });
+  const theirs = await world.api.call('PATCH', `/api/v1/users/${user.id}`, {
+    displayName: 'Theirs, saved first',
+    phone: '+34 600 000 000',
+  });
   expect(theirs.status).toBe(200);
 
   await form.submit();
@@ -174,7 +186,12 @@ function png(width: number, height: number): Buffer {
   const rows = Buffer.alloc((width * 4 + 1) * height);
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) rows.set([(x * 255) / width, (y * 255) / height, 128, 255], y * (width * 4 + 1) + 1 + x * 4);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 test('the picture is chosen with the native dialog, cropped to a small square and saved', async ({ app, world }) => {

@@ -36,7 +36,10 @@ async function prepare(world: UsersWorld) {
   expect((await world.api.call('PATCH', `/api/v1/users/${c!.id}`, { roles: ['administrator'] })).status).toBe(200);
   expect((await world.api.call('PATCH', `/api/v1/users/${d!.id}`, { roles: ['auditor', 'end_user'] })).status).toBe(200);
   expect((await world.api.call('PATCH', `/api/v1/users/${e!.id}`, { expiresAt: '2020-01-01T00:00:00.000Z' })).status).toBe(200);
-  const segment = await world.api.call('POST', '/api/v1/segments', { name: 'Sales people', filter: { 'cf.department': 'Sales' } });
+  const segment = await world.api.call('POST', '/api/v1/segments', {
+    name: 'Sales people',
+    filter: { 'cf.department': 'Sales' },
+  });
   expect(segment.status, JSON.stringify(segment.body)).toBe(201);
 }
 
@@ -116,7 +119,13 @@ test('every filter changes the rows as the server says', async ({ app, world, pa
   await users.fillRange('filter-registered', '2018-01-01', '2019-12-31');
   await expectRows(app, world, { tags: 'vip', tagsMode: 'missing', registeredFrom: '2018-01-01', registeredTo: '2019-12-31' });
   await users.fillRange('filter-last-login', '2021-01-01', '');
-  await expectRows(app, world, { tags: 'vip', tagsMode: 'missing', registeredFrom: '2018-01-01', registeredTo: '2019-12-31', lastLoginFrom: '2021-01-01' });
+  await expectRows(app, world, {
+    tags: 'vip',
+    tagsMode: 'missing',
+    registeredFrom: '2018-01-01',
+    registeredTo: '2019-12-31',
+    lastLoginFrom: '2021-01-01',
+  });
   await expect(users.chips()).toHaveCount(3);
   await shot(app, 'users-filters');
   await users.fillRange('filter-cf-level', '3', '5');
@@ -130,7 +139,12 @@ test('every filter changes the rows as the server says', async ({ app, world, pa
   });
   // A chip's close button removes its filter; "clear" removes them all.
   await users.chips().filter({ hasText: 'Tags' }).getByRole('button').click();
-  await expectRows(app, world, { registeredFrom: '2018-01-01', registeredTo: '2019-12-31', lastLoginFrom: '2021-01-01', 'cf.level': '3..5' });
+  await expectRows(app, world, {
+    registeredFrom: '2018-01-01',
+    registeredTo: '2019-12-31',
+    lastLoginFrom: '2021-01-01',
+    'cf.level': '3..5',
+  });
   await app.getByTestId('filters-clear').click();
   await expectRows(app, world, {});
   await expect(users.chips()).toHaveCount(0);
@@ -223,7 +237,12 @@ test('saved views and chosen columns are remembered for the connection', async (
   await app.reload();
   await users.waitForRows();
   await expect(app.getByTestId('cell-cf-department').first()).toBeVisible();
-  await expect(users.table().locator('th').filter({ hasText: /^Email$/ })).toHaveCount(0);
+  await expect(
+    users
+      .table()
+      .locator('th')
+      .filter({ hasText: /^Email$/ }),
+  ).toHaveCount(0);
   // The department cells are the server's values.
   const ids = await users.ids();
   const first = (await world.api.call('GET', `/api/v1/users/${ids[0]}`)).body;
@@ -232,7 +251,12 @@ test('saved views and chosen columns are remembered for the connection', async (
   await app.getByTestId('columns-menu').click();
   await app.getByTestId('columns-reset').click();
   await app.keyboard.press('Escape');
-  await expect(users.table().locator('th').filter({ hasText: /^Email$/ })).toHaveCount(1);
+  await expect(
+    users
+      .table()
+      .locator('th')
+      .filter({ hasText: /^Email$/ }),
+  ).toHaveCount(1);
   // Still there after a reload: views belong to the connection, on this computer.
   await app.reload();
   await app.getByTestId('views-menu').click();
@@ -285,7 +309,10 @@ test('the status changes inline from the row', async ({ app, world }) => {
   await expect.poll(async () => (await world.api.call('GET', `/api/v1/users/${id}`)).body.active).toBe(true);
 });
 
-test('the list and profile speak Spanish and French, with dates and numbers in that locale, and read in dark mode', async ({ app, world }) => {
+test('the list and profile speak Spanish and French, with dates and numbers in that locale, and read in dark mode', async ({
+  app,
+  world,
+}) => {
   const users = new UsersPage(app);
   await users.open('sort=createdAt');
   await app.getByTestId('theme-menu').click();

@@ -32,7 +32,10 @@ async function userWithHistory(world: UsersWorld, username: string, roles = ['au
   const id = created.body.id as string;
   for (let i = 0; i < 2; i++) expect((await signIn(world, username, 'History-Pass-42')).status).toBe(200);
   expect((await world.api.call('PATCH', `/api/v1/users/${id}`, { phone: '+1 555 0100' })).status).toBe(200);
-  expect((await world.api.call('POST', '/api/v1/events', { events: [{ userId: id, type: 'page', name: '/courses/42', app: 'lms' }] })).status).toBe(200);
+  expect(
+    (await world.api.call('POST', '/api/v1/events', { events: [{ userId: id, type: 'page', name: '/courses/42', app: 'lms' }] }))
+      .status,
+  ).toBe(200);
   expect((await world.api.call('POST', `/api/v1/users/${id}/notes`, { body: 'Called about the invoice.' })).status).toBe(201);
   return id;
 }
@@ -47,11 +50,15 @@ test('each tab shows what the server has about the user', async ({ app, world, p
   await expect(app.getByTestId('profile-status')).toHaveAttribute('data-state', 'active');
   await expect(app.getByTestId('profile-login-count')).toHaveText(String(user.loginCount));
   await expect(app.getByTestId('profile-last-login')).not.toHaveText('Never');
-  const registered = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(user.createdAt));
+  const registered = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' }).format(
+    new Date(user.createdAt),
+  );
   await expect(app.getByTestId('profile-registered')).toHaveText(registered);
 
   // Overview: groups, tags, custom fields and the rights each role gives.
-  await expect(app.getByTestId('overview-groups').locator('.v-chip')).toHaveText(user.groups.map((g: { name: string }) => g.name));
+  await expect(app.getByTestId('overview-groups').locator('.v-chip')).toHaveText(
+    user.groups.map((g: { name: string }) => g.name),
+  );
   await expect(app.getByTestId('overview-tags').locator('.v-chip')).toHaveText(user.tags);
   await expect(app.getByTestId('overview-cf-department')).toHaveText('Legal');
   await expect(app.getByTestId('overview-cf-level')).toHaveText('7');
@@ -66,14 +73,19 @@ test('each tab shows what the server has about the user', async ({ app, world, p
   await profile.tab('activity');
   const activity = (await world.api.call('GET', `/api/v1/users/${id}/activity?pageSize=50`)).body.items as { action: string }[];
   await expect(app.getByTestId('activity-item')).toHaveCount(activity.length);
-  expect(await app.getByTestId('activity-item').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.action))).toEqual(
-    activity.map((a) => a.action),
-  );
+  expect(
+    await app.getByTestId('activity-item').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.action)),
+  ).toEqual(activity.map((a) => a.action));
   await expect(app.getByTestId('signins-chart')).toHaveAttribute('data-total', '2');
   await expect(app.getByTestId('recent-access')).toContainText('/courses/42');
   await app.getByTestId('activity-type').click();
-  await app.locator('.v-overlay--active .v-list-item').filter({ hasText: /^Sign-ins$/ }).click();
-  const logins = (await world.api.call('GET', `/api/v1/users/${id}/activity?type=auth&pageSize=50`)).body.items as { action: string }[];
+  await app
+    .locator('.v-overlay--active .v-list-item')
+    .filter({ hasText: /^Sign-ins$/ })
+    .click();
+  const logins = (await world.api.call('GET', `/api/v1/users/${id}/activity?type=auth&pageSize=50`)).body.items as {
+    action: string;
+  }[];
   await expect(app.getByTestId('activity-item')).toHaveCount(logins.length);
   expect(logins.every((a) => a.action.startsWith('auth.'))).toBe(true);
   await shot(app, 'profile-activity');
@@ -113,7 +125,10 @@ test('each tab shows what the server has about the user', async ({ app, world, p
   expect(pageErrors).toEqual([]);
 });
 
-test('security: invitation and password reset act on the server; the temporary password is shown once', async ({ app, world }) => {
+test('security: invitation and password reset act on the server; the temporary password is shown once', async ({
+  app,
+  world,
+}) => {
   const created = await world.api.call('POST', '/api/v1/users', {
     username: 'olga.security',
     email: 'olga.security@example.org',
@@ -182,7 +197,9 @@ test('impersonation opens its own window with the bar, and exit closes it', asyn
   const closed = portal.waitForEvent('close', { timeout: 20_000 });
   await portal.getByRole('button', { name: 'Exit' }).click();
   await closed;
-  const log = (await world.api.call('GET', `/api/v1/users/${created.body.id}/activity?type=impersonation`)).body.items.map((a: { action: string }) => a.action);
+  const log = (await world.api.call('GET', `/api/v1/users/${created.body.id}/activity?type=impersonation`)).body.items.map(
+    (a: { action: string }) => a.action,
+  );
   expect(log).toEqual(expect.arrayContaining(['impersonation.started', 'impersonation.requested']));
 });
 
@@ -210,7 +227,12 @@ test('danger zone: delete is refused with the reason, anonymize needs the userna
   await expect(app.getByTestId('profile-status')).toHaveAttribute('data-state', 'anonymized');
 
   // A user without activity goes to the trash, and can come back from there.
-  const fresh = await world.api.call('POST', '/api/v1/users', { username: 'tom.trash', email: 'tom.trash@example.org', firstName: 'Tom', lastName: 'Trash' });
+  const fresh = await world.api.call('POST', '/api/v1/users', {
+    username: 'tom.trash',
+    email: 'tom.trash@example.org',
+    firstName: 'Tom',
+    lastName: 'Trash',
+  });
   await profile.open(fresh.body.id);
   await profile.tab('danger');
   await app.getByTestId('danger-delete').click();

@@ -64,7 +64,10 @@ export function jobsHandlers(deps: { connections: ConnectionManager; dialogs: Di
         const job = await api.job(id);
         const path = await deps.dialogs.saveFile({
           title: kind === 'export' ? 'Export users' : 'Save job results',
-          defaultName: kind === 'export' ? `users-export-${job.createdAt.slice(0, 10)}.csv` : `job-${job.action}-${job.id.slice(0, 8)}-results.csv`,
+          defaultName:
+            kind === 'export'
+              ? `users-export-${job.createdAt.slice(0, 10)}.csv`
+              : `job-${job.action}-${job.id.slice(0, 8)}-results.csv`,
           filters: [{ name: 'CSV', extensions: ['csv'] }],
         });
         if (!path) return { saved: false, name: null };

@@ -6,7 +6,8 @@ import { withDirectory } from '../users/handlers';
 export function trashHandlers(deps: { connections: ConnectionManager }): HandlersOf<'trash'> {
   const { connections } = deps;
   return {
-    'trash/list': ({ page, pageSize, q }) => withDirectory(connections, 'trash', (api) => api.trash({ page, pageSize, q: q || undefined })),
+    'trash/list': ({ page, pageSize, q }) =>
+      withDirectory(connections, 'trash', (api) => api.trash({ page, pageSize, q: q || undefined })),
     'trash/restore': ({ id }) => withDirectory(connections, 'trash', (api) => api.action(id, 'restore')),
     'trash/purge': ({ ids }) => withDirectory(connections, 'trash', (api) => api.purge([...new Set(ids)])),
   };

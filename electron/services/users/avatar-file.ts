@@ -25,7 +25,8 @@ export function readAvatarImage(path: string): string {
   }
   try {
     const size = fstatSync(fd).size;
-    if (size > AVATAR_SOURCE_MAX) throw new AppError('badFile', { name, max: AVATAR_SOURCE_MAX }, { key: 'users.avatar.tooLarge' });
+    if (size > AVATAR_SOURCE_MAX)
+      throw new AppError('badFile', { name, max: AVATAR_SOURCE_MAX }, { key: 'users.avatar.tooLarge' });
     const bytes = Buffer.alloc(size);
     let read = 0;
     while (read < size) {

@@ -33,7 +33,8 @@ const id = (value: string) => encodeURIComponent(value);
 /** Lists come as `{ items }` pages; a plain array is accepted too. */
 function itemsOf<T>(data: unknown): T[] {
   if (Array.isArray(data)) return data as T[];
-  if (data && typeof data === 'object' && Array.isArray((data as { items?: unknown }).items)) return (data as { items: T[] }).items;
+  if (data && typeof data === 'object' && Array.isArray((data as { items?: unknown }).items))
+    return (data as { items: T[] }).items;
   return [];
 }
 
@@ -76,7 +77,12 @@ export class DirectoryApi {
     return (await this.http.request<T>({ method: 'GET', path: `${ADMIN_PREFIX}${path}`, query, ...options })).data;
   }
 
-  private async send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: CallOptions & { headers?: Record<string, string> } = {}): Promise<T> {
+  private async send<T>(
+    method: 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    body?: unknown,
+    options: CallOptions & { headers?: Record<string, string> } = {},
+  ): Promise<T> {
     return (await this.http.request<T>({ method, path: `${ADMIN_PREFIX}${path}`, body, ...options })).data;
   }
 
@@ -136,12 +142,17 @@ export class DirectoryApi {
     const headers = { 'if-match': `W/"${version}"` };
     return image === null
       ? this.send<User>('DELETE', `/users/${id(userId)}/avatar`, undefined, { headers })
-      : (this.http.request<User>({ method: 'PUT', path: `${ADMIN_PREFIX}/users/${id(userId)}/avatar`, body: { image }, headers })).then((r) => r.data);
+      : this.http
+          .request<User>({ method: 'PUT', path: `${ADMIN_PREFIX}/users/${id(userId)}/avatar`, body: { image }, headers })
+          .then((r) => r.data);
   }
 
   // --- sub-resources --------------------------------------------------------------------------------
 
-  activity(userId: string, query: { type?: string; from?: string; to?: string; before?: number; pageSize?: number }): Promise<ActivityPage> {
+  activity(
+    userId: string,
+    query: { type?: string; from?: string; to?: string; before?: number; pageSize?: number },
+  ): Promise<ActivityPage> {
     return this.get<ActivityPage>(`/users/${id(userId)}/activity`, query);
   }
 
@@ -151,7 +162,9 @@ export class DirectoryApi {
 
   /** Active sessions, or (ended too) the latest ones. */
   async sessions(userId: string, ended = false): Promise<SessionInfo[]> {
-    return itemsOf<SessionInfo>(await this.get(`/users/${id(userId)}/sessions`, { active: ended ? 'false' : 'true', pageSize: 100 }));
+    return itemsOf<SessionInfo>(
+      await this.get(`/users/${id(userId)}/sessions`, { active: ended ? 'false' : 'true', pageSize: 100 }),
+    );
   }
 
   /** Sign-ins per UTC day over the last `days` days (oldest first, zero days included), from the activity log. */
@@ -190,7 +203,12 @@ export class DirectoryApi {
   }
 
   editNote(userId: string, noteId: string, body: string, version: number): Promise<Note> {
-    return this.send<Note>('PATCH', `/users/${id(userId)}/notes/${id(noteId)}`, { body }, { headers: { 'if-match': `W/"${version}"` } });
+    return this.send<Note>(
+      'PATCH',
+      `/users/${id(userId)}/notes/${id(noteId)}`,
+      { body },
+      { headers: { 'if-match': `W/"${version}"` } },
+    );
   }
 
   async formAnswers(userId: string): Promise<FormAnswer[]> {

@@ -67,8 +67,10 @@ function activeId(connections: ConnectionManager): string {
 
 export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
   const { connections, cancellation, views } = deps;
-  const run = <T>(work: (api: DirectoryApi, context: ConnectionContext) => Promise<T>, feature: ConnectionFeature | null = 'users') =>
-    withDirectory(connections, feature, work);
+  const run = <T>(
+    work: (api: DirectoryApi, context: ConnectionContext) => Promise<T>,
+    feature: ConnectionFeature | null = 'users',
+  ) => withDirectory(connections, feature, work);
 
   return {
     'users/list': ({ query, requestId }) =>
@@ -86,7 +88,8 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
         const response = await admin.http.request<User>({ method: 'POST', path: '/api/v1/users', query, body: user });
         return { user: response.data, mailed: after !== 'none' };
       }),
-    'users/update': ({ id, version, patch }) => run(async (_api, { admin }) => (await admin.patchUser(id, patch, { ifMatch: version })).value),
+    'users/update': ({ id, version, patch }) =>
+      run(async (_api, { admin }) => (await admin.patchUser(id, patch, { ifMatch: version })).value),
     'users/delete': ({ id, version, fallbackOwnerId }) =>
       run(async (_api, { admin }) => {
         if (fallbackOwnerId) {
@@ -103,7 +106,12 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
     'users/readImage': ({ handle }) => readAvatarImage(deps.files.resolve(handle)),
     'users/setAvatar': ({ id, version, image }) => run((api) => api.setAvatar(id, image, version)),
     'users/setStatus': ({ id, action, reason }) => {
-      if (action === 'ban' && !reason) throw new AppError('validation', { field: 'reason' }, { key: 'errors.validation', issues: [{ path: 'reason', key: 'validation.user.required' }] });
+      if (action === 'ban' && !reason)
+        throw new AppError(
+          'validation',
+          { field: 'reason' },
+          { key: 'errors.validation', issues: [{ path: 'reason', key: 'validation.user.required' }] },
+        );
       return run((api) => api.action(id, action, action === 'ban' ? { reason } : {}));
     },
     'users/anonymize': ({ id }) => run((api) => api.action(id, 'anonymize', { confirm: true })),
@@ -115,7 +123,8 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
         deps.logger.info('users: impersonation opened', { id });
         return deps.impersonation.open(start.url);
       }, 'impersonation'),
-    'users/activity': ({ id, type, from, to, before }) => run((api) => api.activity(id, { type, from, to, before, pageSize: 50 }), 'activity'),
+    'users/activity': ({ id, type, from, to, before }) =>
+      run((api) => api.activity(id, { type, from, to, before, pageSize: 50 }), 'activity'),
     'users/lastAccess': ({ id, days }) => run((api) => api.lastAccess(id, days), 'activity'),
     'users/signIns': ({ id, days }) => run((api) => api.signInsPerDay(id, days), 'activity'),
     'users/sessions': ({ id, ended }) => run((api) => api.sessions(id, ended), 'sessions'),
@@ -144,7 +153,9 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
           offers('languages') ? optional(() => api.languages(), []) : [],
           optional(() => api.settings(), null),
           // Live, not the schema cached at connect time: a field defined since then is in the form at once.
-          offers('customFields') ? optional(() => api.customFields(), context.fieldSchema.customFields) : context.fieldSchema.customFields,
+          offers('customFields')
+            ? optional(() => api.customFields(), context.fieldSchema.customFields)
+            : context.fieldSchema.customFields,
         ]);
         const schemaLanguages = context.fieldSchema.languages.map((code) => ({ code, name: code }));
         return {
@@ -153,7 +164,9 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
             : context.fieldSchema.roles.map((r) => ({ ...r, builtin: true, permissions: [] })),
           segments: segments.map((s) => ({ id: s.id, name: s.name })),
           badges: badges.map((b) => ({ key: b.key, name: b.name })),
-          languages: languages.length ? languages.filter((l) => l.enabled).map((l) => ({ code: l.code, name: l.name })) : schemaLanguages,
+          languages: languages.length
+            ? languages.filter((l) => l.enabled).map((l) => ({ code: l.code, name: l.name }))
+            : schemaLanguages,
           customFields,
           licenses: settings && offers('licenses') ? settings.licenses : null,
           trashRetentionDays: settings?.policies.trashRetentionDays ?? context.fieldSchema.policies.trashRetentionDays,

@@ -22,14 +22,19 @@ describe('saved views and columns', () => {
     expect(again.state('other')).toEqual({ views: [], columns: null });
     again.delete('local', replaced.views[0]!.id);
     again.forget('remote-1');
-    expect(JSON.parse(readFileSync(join(dir, 'users-views.json'), 'utf8')).connections).toEqual({ local: { views: [], columns: ['name', 'cf.department'] } });
+    expect(JSON.parse(readFileSync(join(dir, 'users-views.json'), 'utf8')).connections).toEqual({
+      local: { views: [], columns: ['name', 'cf.department'] },
+    });
   });
 });
 
 describe('bulk job requests', () => {
   it('sends "all matching" as the list’s filter, without sort, page or cursor, and ids deduplicated', () => {
     expect(
-      jobBody({ action: 'deactivate', target: { query: { status: 'active', tags: 'vip', sort: 'name', page: '4', cursor: 'abc', pageSize: '50', q: '' } } }),
+      jobBody({
+        action: 'deactivate',
+        target: { query: { status: 'active', tags: 'vip', sort: 'name', page: '4', cursor: 'abc', pageSize: '50', q: '' } },
+      }),
     ).toEqual({ action: 'deactivate', filter: { status: 'active', tags: 'vip' } });
     expect(jobBody({ action: 'addTags', params: { tags: ['a'] }, target: { ids: ['u1', 'u2', 'u1'] } })).toEqual({
       action: 'addTags',

@@ -56,7 +56,8 @@ export class UsersViewsStore {
         existing.query = query;
         return;
       }
-      if (entry.views.length >= MAX_VIEWS) throw new AppError('validation', { field: 'name', max: MAX_VIEWS }, { key: 'users.views.tooMany' });
+      if (entry.views.length >= MAX_VIEWS)
+        throw new AppError('validation', { field: 'name', max: MAX_VIEWS }, { key: 'users.views.tooMany' });
       const view: SavedView = { id: randomUUID(), name, query, createdAt: new Date().toISOString() };
       entry.views.push(view);
     });

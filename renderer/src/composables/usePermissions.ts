@@ -14,7 +14,8 @@ export function usePermissions() {
   const granted = computed(() => new Set(connections.active?.identity?.permissions ?? []));
 
   const can = (...permissions: string[]): boolean => !known.value || permissions.every((p) => granted.value.has(p));
-  const missing = (...permissions: string[]): string | null => permissions.find((p) => known.value && !granted.value.has(p)) ?? null;
+  const missing = (...permissions: string[]): string | null =>
+    permissions.find((p) => known.value && !granted.value.has(p)) ?? null;
   /** The translated reason a control is disabled, or null when it is allowed. */
   const reason = (...permissions: string[]): string | null => {
     const permission = missing(...permissions);

@@ -122,5 +122,22 @@ export const useJobsStore = defineStore('jobs', () => {
     schedule();
   }
 
-  return { jobs, running, minimized, open, resultsOf, finished, track, restore, preview, start, cancel, retryFailed, saveCsv, dismiss, reset, poll };
+  return {
+    jobs,
+    running,
+    minimized,
+    open,
+    resultsOf,
+    finished,
+    track,
+    restore,
+    preview,
+    start,
+    cancel,
+    retryFailed,
+    saveCsv,
+    dismiss,
+    reset,
+    poll,
+  };
 });

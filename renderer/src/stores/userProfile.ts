@@ -90,7 +90,9 @@ export const useUserProfileStore = defineStore('userProfile', () => {
   /** Throws, so the danger zone can show the server's reason why delete is not allowed. */
   async function remove(fallbackOwnerId: string | null): Promise<void> {
     if (!user.value) return;
-    await unwrap(userdeck().users.delete({ id: user.value.id, version: user.value.version, fallbackOwnerId: fallbackOwnerId ?? undefined }));
+    await unwrap(
+      userdeck().users.delete({ id: user.value.id, version: user.value.version, fallbackOwnerId: fallbackOwnerId ?? undefined }),
+    );
     notifications.push('success', 'users.danger.deleted', { name: user.value.username });
     await reload();
   }

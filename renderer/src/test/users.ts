@@ -46,7 +46,15 @@ export function makeUser(overrides: Partial<User> = {}): User {
 }
 
 export const customFields: CustomFieldDefinition[] = [
-  { key: 'department', label: 'Department', type: 'select', required: false, pattern: null, options: ['Sales', 'Legal'], description: null },
+  {
+    key: 'department',
+    label: 'Department',
+    type: 'select',
+    required: false,
+    pattern: null,
+    options: ['Sales', 'Legal'],
+    description: null,
+  },
   { key: 'level', label: 'Level', type: 'number', required: false, pattern: null, options: [], description: null },
   { key: 'hired', label: 'Hired on', type: 'date', required: false, pattern: null, options: [], description: null },
   { key: 'remote', label: 'Remote', type: 'boolean', required: false, pattern: null, options: [], description: null },
@@ -70,7 +78,9 @@ export const options: DirectoryOptions = {
 };
 
 /** The active Local directory, signed in with the given permissions (all of a user admin by default). */
-export function activeConnection(permissions: string[] = ['users.read', 'users.update', 'users.create', 'jobs.run', 'users.delete']): ActiveConnection {
+export function activeConnection(
+  permissions: string[] = ['users.read', 'users.update', 'users.create', 'jobs.run', 'users.delete'],
+): ActiveConnection {
   return {
     id: 'local',
     name: 'Local directory',

@@ -17,7 +17,12 @@ import { startBridgeProcess, type BridgeProcess } from '../../helpers/bridge-pro
 export interface DirectoryApi {
   url: string;
   /** JSON in and out, with the test's Administrator token (or another). */
-  call<T = any>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T; headers: Headers }>;
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
   /** Makes an API token with a role straight in the directory's database. */
   token(role: string): string;
   /** Every user matching a users-list query, through the admin API (paged by cursor). */

@@ -53,14 +53,21 @@ export class UsersPage {
   async selectFilter(testId: string, option: string) {
     await this.openFilters();
     await this.page.getByTestId(testId).click();
-    await this.page.locator('.v-overlay--active .v-list-item').filter({ hasText: new RegExp(`^${escape(option)}$`) }).first().click();
+    await this.page
+      .locator('.v-overlay--active .v-list-item')
+      .filter({ hasText: new RegExp(`^${escape(option)}$`) })
+      .first()
+      .click();
     await this.page.keyboard.press('Escape');
   }
 
   /** Types a range as a person does: one side, then tab to the other (each side commits on leaving). */
   async fillRange(testId: string, from: string, to: string) {
     await this.openFilters();
-    for (const [side, value] of [['from', from], ['to', to]] as const) {
+    for (const [side, value] of [
+      ['from', from],
+      ['to', to],
+    ] as const) {
       if (!value) continue;
       const input = this.page.getByTestId(`${testId}-${side}`).locator('input');
       await input.fill(value);
@@ -73,11 +80,16 @@ export class UsersPage {
   }
 
   async sortBy(column: string) {
-    await this.table().locator('th').filter({ hasText: new RegExp(`^${escape(column)}`) }).click();
+    await this.table()
+      .locator('th')
+      .filter({ hasText: new RegExp(`^${escape(column)}`) })
+      .click();
   }
 
   rowOf(username: string): Locator {
-    return this.rows().filter({ has: this.page.getByTestId('cell-username').filter({ hasText: new RegExp(`^${escape(username)}$`) }) });
+    return this.rows().filter({
+      has: this.page.getByTestId('cell-username').filter({ hasText: new RegExp(`^${escape(username)}$`) }),
+    });
   }
 
   async selectRow(index: number) {

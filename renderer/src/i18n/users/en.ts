@@ -170,9 +170,11 @@ const usersEn = {
       region: 'Selection',
       selected: 'No user selected | 1 user selected | {n} users selected',
       allMatching: 'All {n} matching users selected | The 1 matching user is selected | All {n} matching users selected',
-      allMatchingAtLeast: 'All matching users selected (more than {n}) | All matching users selected (more than {n}) | All matching users selected (more than {n})',
+      allMatchingAtLeast:
+        'All matching users selected (more than {n}) | All matching users selected (more than {n}) | All matching users selected (more than {n})',
       selectAll: 'Select all {n} matching | Select the 1 matching | Select all {n} matching',
-      selectAllAtLeast: 'Select all matching (more than {n}) | Select all matching (more than {n}) | Select all matching (more than {n})',
+      selectAllAtLeast:
+        'Select all matching (more than {n}) | Select all matching (more than {n}) | Select all matching (more than {n})',
       clear: 'Clear selection',
       actions: 'Bulk actions',
       unsupported: 'This directory does not offer it.',
@@ -180,8 +182,10 @@ const usersEn = {
       previewAction: 'Preview',
       run: 'Nothing to run | Run on 1 user | Run on {n} users',
       typeCount: 'Type {n} to confirm',
-      destructive: 'This changes 1 user and is not easily undone. | This changes 1 user and is not easily undone. | This changes {n} users and is not easily undone.',
-      irreversible: 'Anonymizing is irreversible: 1 user loses their personal data for good. | Anonymizing is irreversible: 1 user loses their personal data for good. | Anonymizing is irreversible: {n} users lose their personal data for good.',
+      destructive:
+        'This changes 1 user and is not easily undone. | This changes 1 user and is not easily undone. | This changes {n} users and is not easily undone.',
+      irreversible:
+        'Anonymizing is irreversible: 1 user loses their personal data for good. | Anonymizing is irreversible: 1 user loses their personal data for good. | Anonymizing is irreversible: {n} users lose their personal data for good.',
       groups: {
         status: 'Status',
         lifecycle: 'Delete and restore',
@@ -446,7 +450,8 @@ const usersEn = {
     },
     security: {
       password: 'Password',
-      passwordText: 'Send a single-use link to choose a new password, or set a temporary one the user must change at the next sign-in.',
+      passwordText:
+        'Send a single-use link to choose a new password, or set a temporary one the user must change at the next sign-in.',
       resetEmail: 'Send a reset link',
       resetTemporary: 'Set a temporary password',
       sentTo: 'Sent to {email}.',
@@ -465,7 +470,8 @@ const usersEn = {
       joined: 'The user has joined: no invitation is needed.',
       invited: 'The invitation was sent to {name}.',
       impersonation: 'Impersonation',
-      impersonationText: 'See the portal as this user does, for support. It opens in a separate window with its own session; both start and end are logged.',
+      impersonationText:
+        'See the portal as this user does, for support. It opens in a separate window with its own session; both start and end are logged.',
       impersonate: 'Impersonate',
       impersonateTitle: 'Impersonate {name}?',
       impersonateReason: 'Why (kept in the activity log)',
@@ -478,14 +484,16 @@ const usersEn = {
       inTrash: 'This user is in the trash',
       anonymize: 'Anonymize',
       anonymizeTitle: 'Anonymize {name}?',
-      anonymizeText: 'Replaces the name, username, email and every personal field with random values, deletes the picture, removes the user from every group, releases the licence and deactivates the account. The activity log keeps no personal data of them.',
+      anonymizeText:
+        'Replaces the name, username, email and every personal field with random values, deletes the picture, removes the user from every group, releases the licence and deactivates the account. The activity log keeps no personal data of them.',
       irreversible: 'This cannot be undone, not even from the trash.',
       typeUsername: 'Type {username} to confirm',
       anonymizeNow: 'Anonymize for good',
       anonymized: '{name} was anonymized.',
       anonymizedText: 'This user was anonymized: nothing more can be done with the account.',
       delete: 'Delete',
-      deleteText: 'Moves the user to the trash, where they can be restored until purged. Whatever they own (groups, forms, notes) goes to the fallback owner.',
+      deleteText:
+        'Moves the user to the trash, where they can be restored until purged. Whatever they own (groups, forms, notes) goes to the fallback owner.',
       fallbackOwner: 'Fallback owner',
       fallbackOwnerHint: 'Who receives what the user owns. Needed only when they own something.',
       deleteRefused: 'The directory refused to delete this user.',

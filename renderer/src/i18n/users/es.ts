@@ -92,7 +92,8 @@ const usersEs: UsersMessages = {
       noMatchTitle: 'Ningún usuario coincide',
       noMatchText: 'Nadie coincide con esta búsqueda y estos filtros. Relájalos para ver más.',
       scimOnlyTitle: 'Este servidor solo habla SCIM',
-      scimOnlyText: 'La lista completa de usuarios, los filtros y las acciones masivas necesitan un directorio Userdeck (su API de administración).',
+      scimOnlyText:
+        'La lista completa de usuarios, los filtros y las acciones masivas necesitan un directorio Userdeck (su API de administración).',
     },
     pager: {
       label: 'Páginas',
@@ -166,10 +167,13 @@ const usersEs: UsersMessages = {
     bulk: {
       region: 'Selección',
       selected: 'Ningún usuario seleccionado | 1 usuario seleccionado | {n} usuarios seleccionados',
-      allMatching: 'Seleccionados los {n} usuarios que coinciden | Seleccionado el usuario que coincide | Seleccionados los {n} usuarios que coinciden',
-      allMatchingAtLeast: 'Seleccionados todos los que coinciden (más de {n}) | Seleccionados todos los que coinciden (más de {n}) | Seleccionados todos los que coinciden (más de {n})',
+      allMatching:
+        'Seleccionados los {n} usuarios que coinciden | Seleccionado el usuario que coincide | Seleccionados los {n} usuarios que coinciden',
+      allMatchingAtLeast:
+        'Seleccionados todos los que coinciden (más de {n}) | Seleccionados todos los que coinciden (más de {n}) | Seleccionados todos los que coinciden (más de {n})',
       selectAll: 'Seleccionar los {n} que coinciden | Seleccionar el que coincide | Seleccionar los {n} que coinciden',
-      selectAllAtLeast: 'Seleccionar todos los que coinciden (más de {n}) | Seleccionar todos los que coinciden (más de {n}) | Seleccionar todos los que coinciden (más de {n})',
+      selectAllAtLeast:
+        'Seleccionar todos los que coinciden (más de {n}) | Seleccionar todos los que coinciden (más de {n}) | Seleccionar todos los que coinciden (más de {n})',
       clear: 'Quitar la selección',
       actions: 'Acciones masivas',
       unsupported: 'Este directorio no lo ofrece.',
@@ -177,8 +181,10 @@ const usersEs: UsersMessages = {
       previewAction: 'Vista previa',
       run: 'Nada que ejecutar | Ejecutar sobre 1 usuario | Ejecutar sobre {n} usuarios',
       typeCount: 'Escribe {n} para confirmar',
-      destructive: 'Esto cambia 1 usuario y no se deshace fácilmente. | Esto cambia 1 usuario y no se deshace fácilmente. | Esto cambia {n} usuarios y no se deshace fácilmente.',
-      irreversible: 'Anonimizar es irreversible: 1 usuario pierde sus datos personales para siempre. | Anonimizar es irreversible: 1 usuario pierde sus datos personales para siempre. | Anonimizar es irreversible: {n} usuarios pierden sus datos personales para siempre.',
+      destructive:
+        'Esto cambia 1 usuario y no se deshace fácilmente. | Esto cambia 1 usuario y no se deshace fácilmente. | Esto cambia {n} usuarios y no se deshace fácilmente.',
+      irreversible:
+        'Anonimizar es irreversible: 1 usuario pierde sus datos personales para siempre. | Anonimizar es irreversible: 1 usuario pierde sus datos personales para siempre. | Anonimizar es irreversible: {n} usuarios pierden sus datos personales para siempre.',
       groups: {
         status: 'Estado',
         lifecycle: 'Borrar y restaurar',
@@ -443,7 +449,8 @@ const usersEs: UsersMessages = {
     },
     security: {
       password: 'Contraseña',
-      passwordText: 'Envía un enlace de un solo uso para elegir una contraseña nueva, o fija una temporal que el usuario deberá cambiar en su próximo acceso.',
+      passwordText:
+        'Envía un enlace de un solo uso para elegir una contraseña nueva, o fija una temporal que el usuario deberá cambiar en su próximo acceso.',
       resetEmail: 'Enviar un enlace de restablecimiento',
       resetTemporary: 'Fijar una contraseña temporal',
       sentTo: 'Enviado a {email}.',
@@ -462,27 +469,31 @@ const usersEs: UsersMessages = {
       joined: 'El usuario ya se ha unido: no hace falta invitarlo.',
       invited: 'Se ha enviado la invitación a {name}.',
       impersonation: 'Suplantación',
-      impersonationText: 'Ve el portal como lo ve este usuario, para dar soporte. Se abre en una ventana aparte con su propia sesión; el inicio y el fin quedan registrados.',
+      impersonationText:
+        'Ve el portal como lo ve este usuario, para dar soporte. Se abre en una ventana aparte con su propia sesión; el inicio y el fin quedan registrados.',
       impersonate: 'Suplantar',
       impersonateTitle: '¿Suplantar a {name}?',
       impersonateReason: 'Motivo (queda en el registro de actividad)',
       impersonateWarning: 'Todo lo que hagas allí lo haces como este usuario.',
       impersonating: 'La suplantación de {name} se ha abierto en su propia ventana.',
-      popupBlocked: 'Se ha bloqueado la ventana de suplantación. Permite las ventanas emergentes para Userdeck y vuelve a intentarlo.',
+      popupBlocked:
+        'Se ha bloqueado la ventana de suplantación. Permite las ventanas emergentes para Userdeck y vuelve a intentarlo.',
     },
     danger: {
       status: 'Estado',
       inTrash: 'Este usuario está en la papelera',
       anonymize: 'Anonimizar',
       anonymizeTitle: '¿Anonimizar a {name}?',
-      anonymizeText: 'Sustituye el nombre, el usuario, el correo y todos los campos personales por valores aleatorios, borra la foto, lo quita de todos los grupos, libera la licencia y desactiva la cuenta. El registro de actividad no conserva ningún dato personal suyo.',
+      anonymizeText:
+        'Sustituye el nombre, el usuario, el correo y todos los campos personales por valores aleatorios, borra la foto, lo quita de todos los grupos, libera la licencia y desactiva la cuenta. El registro de actividad no conserva ningún dato personal suyo.',
       irreversible: 'No se puede deshacer, ni siquiera desde la papelera.',
       typeUsername: 'Escribe {username} para confirmar',
       anonymizeNow: 'Anonimizar para siempre',
       anonymized: 'Se ha anonimizado a {name}.',
       anonymizedText: 'Este usuario se anonimizó: ya no se puede hacer nada con la cuenta.',
       delete: 'Borrar',
-      deleteText: 'Mueve el usuario a la papelera, desde donde se puede restaurar hasta que se purgue. Lo que le pertenece (grupos, formularios, notas) pasa al propietario de reserva.',
+      deleteText:
+        'Mueve el usuario a la papelera, desde donde se puede restaurar hasta que se purgue. Lo que le pertenece (grupos, formularios, notas) pasa al propietario de reserva.',
       fallbackOwner: 'Propietario de reserva',
       fallbackOwnerHint: 'Quién recibe lo que le pertenece al usuario. Solo hace falta si tiene algo.',
       deleteRefused: 'El directorio se ha negado a borrar este usuario.',

@@ -92,7 +92,8 @@ const usersFr: UsersMessages = {
       noMatchTitle: 'Aucun utilisateur ne correspond',
       noMatchText: 'Personne ne correspond à cette recherche et à ces filtres. Assouplissez-les pour en voir plus.',
       scimOnlyTitle: 'Ce serveur ne parle que SCIM',
-      scimOnlyText: 'La liste complète, les filtres et les actions groupées demandent un annuaire Userdeck (son API d’administration).',
+      scimOnlyText:
+        'La liste complète, les filtres et les actions groupées demandent un annuaire Userdeck (son API d’administration).',
     },
     pager: {
       label: 'Pages',
@@ -166,10 +167,13 @@ const usersFr: UsersMessages = {
     bulk: {
       region: 'Sélection',
       selected: 'Aucun utilisateur sélectionné | 1 utilisateur sélectionné | {n} utilisateurs sélectionnés',
-      allMatching: 'Les {n} utilisateurs correspondants sont sélectionnés | L’utilisateur correspondant est sélectionné | Les {n} utilisateurs correspondants sont sélectionnés',
-      allMatchingAtLeast: 'Tous les correspondants sont sélectionnés (plus de {n}) | Tous les correspondants sont sélectionnés (plus de {n}) | Tous les correspondants sont sélectionnés (plus de {n})',
+      allMatching:
+        'Les {n} utilisateurs correspondants sont sélectionnés | L’utilisateur correspondant est sélectionné | Les {n} utilisateurs correspondants sont sélectionnés',
+      allMatchingAtLeast:
+        'Tous les correspondants sont sélectionnés (plus de {n}) | Tous les correspondants sont sélectionnés (plus de {n}) | Tous les correspondants sont sélectionnés (plus de {n})',
       selectAll: 'Sélectionner les {n} correspondants | Sélectionner le correspondant | Sélectionner les {n} correspondants',
-      selectAllAtLeast: 'Sélectionner tous les correspondants (plus de {n}) | Sélectionner tous les correspondants (plus de {n}) | Sélectionner tous les correspondants (plus de {n})',
+      selectAllAtLeast:
+        'Sélectionner tous les correspondants (plus de {n}) | Sélectionner tous les correspondants (plus de {n}) | Sélectionner tous les correspondants (plus de {n})',
       clear: 'Vider la sélection',
       actions: 'Actions groupées',
       unsupported: 'Cet annuaire ne le propose pas.',
@@ -177,8 +181,10 @@ const usersFr: UsersMessages = {
       previewAction: 'Aperçu',
       run: 'Rien à lancer | Lancer sur 1 utilisateur | Lancer sur {n} utilisateurs',
       typeCount: 'Tapez {n} pour confirmer',
-      destructive: 'Ceci modifie 1 utilisateur et ne se défait pas facilement. | Ceci modifie 1 utilisateur et ne se défait pas facilement. | Ceci modifie {n} utilisateurs et ne se défait pas facilement.',
-      irreversible: 'L’anonymisation est irréversible : 1 utilisateur perd ses données personnelles pour de bon. | L’anonymisation est irréversible : 1 utilisateur perd ses données personnelles pour de bon. | L’anonymisation est irréversible : {n} utilisateurs perdent leurs données personnelles pour de bon.',
+      destructive:
+        'Ceci modifie 1 utilisateur et ne se défait pas facilement. | Ceci modifie 1 utilisateur et ne se défait pas facilement. | Ceci modifie {n} utilisateurs et ne se défait pas facilement.',
+      irreversible:
+        'L’anonymisation est irréversible : 1 utilisateur perd ses données personnelles pour de bon. | L’anonymisation est irréversible : 1 utilisateur perd ses données personnelles pour de bon. | L’anonymisation est irréversible : {n} utilisateurs perdent leurs données personnelles pour de bon.',
       groups: {
         status: 'Statut',
         lifecycle: 'Supprimer et restaurer',
@@ -443,7 +449,8 @@ const usersFr: UsersMessages = {
     },
     security: {
       password: 'Mot de passe',
-      passwordText: 'Envoyez un lien à usage unique pour choisir un nouveau mot de passe, ou fixez-en un temporaire que l’utilisateur devra changer à sa prochaine connexion.',
+      passwordText:
+        'Envoyez un lien à usage unique pour choisir un nouveau mot de passe, ou fixez-en un temporaire que l’utilisateur devra changer à sa prochaine connexion.',
       resetEmail: 'Envoyer un lien de réinitialisation',
       resetTemporary: 'Fixer un mot de passe temporaire',
       sentTo: 'Envoyé à {email}.',
@@ -452,7 +459,8 @@ const usersFr: UsersMessages = {
         temporary: 'Un mot de passe temporaire a été fixé pour {name}.',
       },
       temporaryTitle: 'Mot de passe temporaire',
-      temporaryText: 'Donnez-le maintenant à l’utilisateur : il n’est affiché qu’une fois et sera changé à la prochaine connexion.',
+      temporaryText:
+        'Donnez-le maintenant à l’utilisateur : il n’est affiché qu’une fois et sera changé à la prochaine connexion.',
       temporaryOnce: 'Affiché une seule fois, {when}.',
       copy: 'Copier',
       invitation: 'Invitation',
@@ -462,27 +470,31 @@ const usersFr: UsersMessages = {
       joined: 'L’utilisateur est inscrit : aucune invitation n’est nécessaire.',
       invited: 'L’invitation a été envoyée à {name}.',
       impersonation: 'Emprunt d’identité',
-      impersonationText: 'Voyez le portail comme cet utilisateur, pour l’assister. Il s’ouvre dans une fenêtre à part avec sa propre session ; le début et la fin sont journalisés.',
+      impersonationText:
+        'Voyez le portail comme cet utilisateur, pour l’assister. Il s’ouvre dans une fenêtre à part avec sa propre session ; le début et la fin sont journalisés.',
       impersonate: 'Emprunter l’identité',
       impersonateTitle: 'Emprunter l’identité de {name} ?',
       impersonateReason: 'Motif (gardé dans le journal d’activité)',
       impersonateWarning: 'Tout ce que vous y faites, vous le faites en tant que cet utilisateur.',
       impersonating: 'L’emprunt d’identité de {name} s’est ouvert dans sa propre fenêtre.',
-      popupBlocked: 'La fenêtre d’emprunt d’identité a été bloquée. Autorisez les fenêtres surgissantes pour Userdeck et réessayez.',
+      popupBlocked:
+        'La fenêtre d’emprunt d’identité a été bloquée. Autorisez les fenêtres surgissantes pour Userdeck et réessayez.',
     },
     danger: {
       status: 'Statut',
       inTrash: 'Cet utilisateur est dans la corbeille',
       anonymize: 'Anonymiser',
       anonymizeTitle: 'Anonymiser {name} ?',
-      anonymizeText: 'Remplace le nom, l’identifiant, l’e-mail et chaque champ personnel par des valeurs aléatoires, supprime la photo, retire l’utilisateur de tous les groupes, libère la licence et désactive le compte. Le journal d’activité ne garde aucune donnée personnelle le concernant.',
+      anonymizeText:
+        'Remplace le nom, l’identifiant, l’e-mail et chaque champ personnel par des valeurs aléatoires, supprime la photo, retire l’utilisateur de tous les groupes, libère la licence et désactive le compte. Le journal d’activité ne garde aucune donnée personnelle le concernant.',
       irreversible: 'C’est irréversible, même depuis la corbeille.',
       typeUsername: 'Tapez {username} pour confirmer',
       anonymizeNow: 'Anonymiser définitivement',
       anonymized: '{name} a été anonymisé.',
       anonymizedText: 'Cet utilisateur a été anonymisé : plus rien ne peut être fait avec ce compte.',
       delete: 'Supprimer',
-      deleteText: 'Déplace l’utilisateur dans la corbeille, d’où il peut être restauré jusqu’à sa purge. Ce qui lui appartient (groupes, formulaires, notes) revient au propriétaire de repli.',
+      deleteText:
+        'Déplace l’utilisateur dans la corbeille, d’où il peut être restauré jusqu’à sa purge. Ce qui lui appartient (groupes, formulaires, notes) revient au propriétaire de repli.',
       fallbackOwner: 'Propriétaire de repli',
       fallbackOwnerHint: 'Qui reçoit ce qui appartient à l’utilisateur. Nécessaire seulement s’il possède quelque chose.',
       deleteRefused: 'L’annuaire a refusé de supprimer cet utilisateur.',
@@ -574,7 +586,8 @@ const usersFr: UsersMessages = {
     emptyTitle: 'La corbeille est vide',
     emptyText: 'Les utilisateurs supprimés apparaissent ici jusqu’à leur purge.',
     unsupportedTitle: 'Pas de corbeille ici',
-    unsupportedText: 'Cet annuaire supprime les utilisateurs définitivement, ou ne le dit pas : il n’y a pas de corbeille à afficher.',
+    unsupportedText:
+      'Cet annuaire supprime les utilisateurs définitivement, ou ne le dit pas : il n’y a pas de corbeille à afficher.',
   },
   validationUser: {
     required: 'Obligatoire.',

@@ -68,7 +68,17 @@ export const exportColumns = [
 ] as const;
 
 /** The parameters of a job from what the dialog collected; null when something required is missing. */
-export function jobParams(def: BulkActionDef, values: { reason: string; fallbackOwnerId: string | null; list: string[]; single: string | null; license: string; columns: string[] }): Record<string, string | string[] | true> | null {
+export function jobParams(
+  def: BulkActionDef,
+  values: {
+    reason: string;
+    fallbackOwnerId: string | null;
+    list: string[];
+    single: string | null;
+    license: string;
+    columns: string[];
+  },
+): Record<string, string | string[] | true> | null {
   switch (def.params) {
     case 'none':
       return def.action === 'anonymize' ? { confirm: true } : {};

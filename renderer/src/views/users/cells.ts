@@ -9,7 +9,11 @@ export interface Formatters {
   no: string;
 }
 
-export function customValueText(def: CustomFieldDefinition | undefined, value: CustomFieldValue | undefined, f: Formatters): string {
+export function customValueText(
+  def: CustomFieldDefinition | undefined,
+  value: CustomFieldValue | undefined,
+  f: Formatters,
+): string {
   if (value === null || value === undefined || value === '') return '';
   if (Array.isArray(value)) return value.join(', ');
   switch (def?.type) {

@@ -58,7 +58,12 @@ export interface FilterChip {
 }
 
 /** One chip per active filter; ranges read as one chip. */
-export function filterChips(query: UserQuery, options: DirectoryOptions | null, t: Translate, day: (v: string) => string): FilterChip[] {
+export function filterChips(
+  query: UserQuery,
+  options: DirectoryOptions | null,
+  t: Translate,
+  day: (v: string) => string,
+): FilterChip[] {
   const choices = filterChoices(t);
   const pick = (list: Choice[], value: string) => list.find((c) => c.value === value)?.title ?? value;
   const chips: FilterChip[] = [];
@@ -67,7 +72,12 @@ export function filterChips(query: UserQuery, options: DirectoryOptions | null, 
     if (!keys.has(from) && !keys.has(to)) return;
     keys.delete(from);
     keys.delete(to);
-    const text = query[from] && query[to] ? `${day(query[from]!)} – ${day(query[to]!)}` : query[from] ? `≥ ${day(query[from]!)}` : `≤ ${day(query[to]!)}`;
+    const text =
+      query[from] && query[to]
+        ? `${day(query[from]!)} – ${day(query[to]!)}`
+        : query[from]
+          ? `≥ ${day(query[from]!)}`
+          : `≤ ${day(query[to]!)}`;
     chips.push({ keys: [from, to], label: `${label}: ${text}` });
   };
   range('registeredFrom', 'registeredTo', t('users.filters.registered'));

@@ -5,7 +5,16 @@ import { activeFilterKeys, clearFilters, firstRowOf, fromRoute, sameFilter, toSe
 describe('the users list query in the route', () => {
   it('keeps known keys and custom fields, one string each, and drops the rest', () => {
     expect(
-      fromRoute({ status: 'active', role: ['administrator', 'auditor'], 'cf.level': '3..5', evil: 'x', 'cf.Bad': 'y', page: '0', pageSize: '7', q: '' }),
+      fromRoute({
+        status: 'active',
+        role: ['administrator', 'auditor'],
+        'cf.level': '3..5',
+        evil: 'x',
+        'cf.Bad': 'y',
+        page: '0',
+        pageSize: '7',
+        q: '',
+      }),
     ).toEqual({ status: 'active', role: 'administrator,auditor', 'cf.level': '3..5' });
     expect(fromRoute({ page: '3', pageSize: '50' })).toEqual({ page: '3', pageSize: '50' });
   });
@@ -13,7 +22,12 @@ describe('the users list query in the route', () => {
   it('goes back to the first page when a filter or the sort changes, and leaves defaults out', () => {
     const query = { status: 'active', page: '4', cursor: 'abc', pageSize: '50' };
     expect(withChange(query, { verified: 'true' })).toEqual({ status: 'active', verified: 'true', pageSize: '50' });
-    expect(withChange(query, { page: '5', cursor: 'def' })).toEqual({ status: 'active', page: '5', cursor: 'def', pageSize: '50' });
+    expect(withChange(query, { page: '5', cursor: 'def' })).toEqual({
+      status: 'active',
+      page: '5',
+      cursor: 'def',
+      pageSize: '50',
+    });
     expect(withChange({ sort: 'createdAt' }, { sort: 'name', order: 'asc' })).toEqual({});
     expect(withChange({ tags: 'vip', tagsMode: 'all' }, { tags: undefined })).toEqual({});
     expect(withChange({}, { tagsMode: 'missing' })).toEqual({ tagsMode: 'missing' });
@@ -33,6 +47,8 @@ describe('the users list query in the route', () => {
   it('reads "no tags at all" and open ranges as chips', () => {
     const t = (key: string) => key.split('.').at(-1)!;
     expect(filterChips({ tagsMode: 'missing' }, null, t, (d) => d).map((c) => c.label)).toEqual(['noTags']);
-    expect(filterChips({ lastLoginTo: '2020-01-01' }, null, t, (d) => d)).toEqual([{ keys: ['lastLoginFrom', 'lastLoginTo'], label: 'lastLogin: ≤ 2020-01-01' }]);
+    expect(filterChips({ lastLoginTo: '2020-01-01' }, null, t, (d) => d)).toEqual([
+      { keys: ['lastLoginFrom', 'lastLoginTo'], label: 'lastLogin: ≤ 2020-01-01' },
+    ]);
   });
 });

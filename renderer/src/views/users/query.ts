@@ -28,7 +28,13 @@ export function toServer(query: UserQuery): UserQuery {
   return { pageSize: String(defaultPageSize), ...query };
 }
 
-export const listOf = (value: string | undefined): string[] => (value ? value.split(',').map((v) => v.trim()).filter(Boolean) : []);
+export const listOf = (value: string | undefined): string[] =>
+  value
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : [];
 export const joinList = (values: string[]): string | undefined => (values.length ? values.join(',') : undefined);
 
 /**

@@ -3,7 +3,10 @@ import type { User } from '../../../../common/users/user';
 
 export type UserState = 'active' | 'inactive' | 'banned' | 'expired' | 'trash' | 'anonymized';
 
-export function stateOf(user: Pick<User, 'active' | 'inactiveReason' | 'deletedAt' | 'anonymizedAt' | 'expiresAt'>, now = Date.now()): UserState {
+export function stateOf(
+  user: Pick<User, 'active' | 'inactiveReason' | 'deletedAt' | 'anonymizedAt' | 'expiresAt'>,
+  now = Date.now(),
+): UserState {
   if (user.anonymizedAt) return 'anonymized';
   if (user.deletedAt) return 'trash';
   if (user.active) return user.expiresAt && Date.parse(user.expiresAt) <= now ? 'expired' : 'active';
@@ -37,7 +40,9 @@ export function statusActionsFor(state: UserState): ('activate' | 'deactivate' |
 }
 
 export function displayName(user: Pick<User, 'displayName' | 'firstName' | 'lastName' | 'maternalSurname' | 'username'>): string {
-  return user.displayName?.trim() || [user.firstName, user.lastName, user.maternalSurname].filter(Boolean).join(' ') || user.username;
+  return (
+    user.displayName?.trim() || [user.firstName, user.lastName, user.maternalSurname].filter(Boolean).join(' ') || user.username
+  );
 }
 
 export function initialsOf(user: Pick<User, 'firstName' | 'lastName' | 'username'>): string {

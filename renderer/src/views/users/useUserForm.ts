@@ -113,7 +113,9 @@ export function writeOf(state: UserFormState, schema: FieldSchema): UserFormWrit
     groups: state.groups,
     tags: state.tags,
     license: orNull(state.license),
-    customFields: Object.fromEntries(schema.customFields.map((f) => [f.key, customValue(state.customFields[f.key] ?? null, types.get(f.key))])),
+    customFields: Object.fromEntries(
+      schema.customFields.map((f) => [f.key, customValue(state.customFields[f.key] ?? null, types.get(f.key))]),
+    ),
   };
   if (state.password) write.password = state.password;
   return write;
@@ -165,7 +167,8 @@ export function useUserForm(schema: () => FieldSchema | null, mode: () => 'creat
   function messages(field: string): string[] {
     const shown = submitted.value || touched.has(field);
     const own = shown ? problems.value.filter((p) => p.field === field).map((p) => t(problemKey(p), p.params ?? {})) : [];
-    if (field === 'passwordConfirm' && mismatch.value && (submitted.value || touched.has('passwordConfirm'))) own.push(t('users.form.errors.mismatch'));
+    if (field === 'passwordConfirm' && mismatch.value && (submitted.value || touched.has('passwordConfirm')))
+      own.push(t('users.form.errors.mismatch'));
     const server = serverIssues.value.filter((i) => i.path === field).map((i) => t(i.key, i.params ?? {}));
     return [...own, ...server];
   }
@@ -194,7 +197,24 @@ export function useUserForm(schema: () => FieldSchema | null, mode: () => 'creat
 
   /** Fields the server refused that the form has no place for (shown above the buttons). */
   const knownFields = new Set([...Object.keys(emptyForm()), 'customFields']);
-  const otherIssues = computed(() => serverIssues.value.filter((i) => !knownFields.has(i.path.split('.')[0]!) && !i.path.startsWith('customFields.')));
+  const otherIssues = computed(() =>
+    serverIssues.value.filter((i) => !knownFields.has(i.path.split('.')[0]!) && !i.path.startsWith('customFields.')),
+  );
 
-  return { state, touched, submitted, serverIssues, problems, mismatch, valid, messages, touch, proposeUsername, load, usernameEdited, otherIssues, fieldSchema };
+  return {
+    state,
+    touched,
+    submitted,
+    serverIssues,
+    problems,
+    mismatch,
+    valid,
+    messages,
+    touch,
+    proposeUsername,
+    load,
+    usernameEdited,
+    otherIssues,
+    fieldSchema,
+  };
 }

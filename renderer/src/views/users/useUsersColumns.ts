@@ -16,7 +16,11 @@ export function useUsersColumns() {
   const { t } = useI18n();
 
   const available = computed<UsersColumn[]>(() => [
-    ...builtinColumns.map((key) => ({ key, title: t(`users.columns.${key}`), sortable: (sortableColumns as readonly string[]).includes(key) })),
+    ...builtinColumns.map((key) => ({
+      key,
+      title: t(`users.columns.${key}`),
+      sortable: (sortableColumns as readonly string[]).includes(key),
+    })),
     ...(store.options?.customFields ?? []).map((field) => ({ key: `cf.${field.key}`, title: field.label, sortable: false })),
   ]);
 

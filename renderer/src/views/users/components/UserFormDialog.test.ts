@@ -27,9 +27,17 @@ async function submit() {
   await flushPromises();
 }
 
-function mountForm(props: Record<string, unknown>, handlers: Parameters<typeof fakeUserdeck>[0] = {}, locale: 'en' | 'es' | 'fr' = 'en') {
+function mountForm(
+  props: Record<string, unknown>,
+  handlers: Parameters<typeof fakeUserdeck>[0] = {},
+  locale: 'en' | 'es' | 'fr' = 'en',
+) {
   const fake = fakeUserdeck({ 'users/searchGroups': () => [], 'users/searchTags': () => [], ...handlers });
-  const mounted = mountWithApp(UserFormDialog, { locale, attachTo: document.body, props: { options, schema, modelValue: true, ...props } });
+  const mounted = mountWithApp(UserFormDialog, {
+    locale,
+    attachTo: document.body,
+    props: { options, schema, modelValue: true, ...props } as InstanceType<typeof UserFormDialog>['$props'],
+  });
   useConnectionsStore().active = activeConnection();
   return { ...mounted, fake };
 }
@@ -39,7 +47,8 @@ describe('UserFormDialog', () => {
     const { wrapper, fake } = mountForm({ mode: 'create' });
     await nextTick();
     await submit();
-    for (const name of ['firstName', 'lastName', 'username', 'email', 'password']) expect(errors(name), name).toEqual(['Required.']);
+    for (const name of ['firstName', 'lastName', 'username', 'email', 'password'])
+      expect(errors(name), name).toEqual(['Required.']);
     expect(fake.calls.some((c) => c.channel === 'users/create')).toBe(false);
 
     await type('email', 'jose@@example');
@@ -69,7 +78,13 @@ describe('UserFormDialog', () => {
   });
 
   it('generates a strong password that passes the policy and fills the confirmation', async () => {
-    const { wrapper } = mountForm({ mode: 'create', schema: { ...schema, policies: { ...schema.policies, passwordRequireSymbol: true, passwordRequireDigit: true, passwordMinLength: 20 } } });
+    const { wrapper } = mountForm({
+      mode: 'create',
+      schema: {
+        ...schema,
+        policies: { ...schema.policies, passwordRequireSymbol: true, passwordRequireDigit: true, passwordMinLength: 20 },
+      },
+    });
     await nextTick();
     document.querySelector<HTMLElement>('[data-testid="password-generate"]')!.click();
     await nextTick();
@@ -89,7 +104,12 @@ describe('UserFormDialog', () => {
         'users/create': () => {
           attempt++;
           if (attempt === 1)
-            throw { code: 'conflict', key: 'errors.conflict', params: { field: 'username' }, issues: [{ path: 'username', key: 'validation.user.duplicate', params: {} }] };
+            throw {
+              code: 'conflict',
+              key: 'errors.conflict',
+              params: { field: 'username' },
+              issues: [{ path: 'username', key: 'validation.user.duplicate', params: {} }],
+            };
           return { user: makeUser({ username: 'ana.silva' }), mailed: false };
         },
       },
@@ -104,7 +124,13 @@ describe('UserFormDialog', () => {
     expect(errors('username')).toEqual(['Already used by another user.']);
     const sent = fake.calls.find((c) => c.channel === 'users/create')!.input as { user: Record<string, unknown>; after: string };
     expect(sent.after).toBe('none');
-    expect(sent.user).toMatchObject({ username: 'ana.silva', firstName: 'Ana', email: 'ana.silva@example.org', password: 'Long-enough-1', customFields: { level: 12 } });
+    expect(sent.user).toMatchObject({
+      username: 'ana.silva',
+      firstName: 'Ana',
+      email: 'ana.silva@example.org',
+      password: 'Long-enough-1',
+      customFields: { level: 12 },
+    });
     // Typing there again clears the server's message; the second try succeeds and closes the form.
     await type('username', 'ana.silva2');
     expect(errors('username')).toEqual([]);
@@ -123,7 +149,13 @@ describe('UserFormDialog', () => {
       {
         'users/update': (input) => {
           updates.push(input);
-          if (updates.length === 1) throw { code: 'staleVersion', key: 'errors.staleVersion', params: {}, details: { current: { value: theirs, etag: 'W/"4"' } } };
+          if (updates.length === 1)
+            throw {
+              code: 'staleVersion',
+              key: 'errors.staleVersion',
+              params: {},
+              details: { current: { value: theirs, etag: 'W/"4"' } },
+            };
           return { ...theirs, displayName: 'Mine', version: 5 };
         },
       },

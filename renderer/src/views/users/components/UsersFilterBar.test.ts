@@ -11,7 +11,11 @@ function mountBar(query: Record<string, string> = {}, locale: 'en' | 'es' | 'fr'
     'users/searchGroups': () => [{ id: 'g1', name: 'Team 01' }],
     'users/searchTags': () => ['vip', 'beta'],
   });
-  const mounted = mountWithApp(UsersFilterBar, { locale, attachTo: document.body, props: { query, options, offers, searchDelayMs: 300 } });
+  const mounted = mountWithApp(UsersFilterBar, {
+    locale,
+    attachTo: document.body,
+    props: { query, options, offers, searchDelayMs: 300 },
+  });
   return { ...mounted, fake };
 }
 
@@ -92,7 +96,21 @@ describe('UsersFilterBar', () => {
   it('offers each filter, custom fields by their type, and emits what is chosen', async () => {
     const { wrapper } = mountBar();
     await wrapper.get('[data-testid="filters-toggle"]').trigger('click');
-    for (const id of ['status', 'verified', 'role', 'group', 'segment', 'tags', 'tags-mode', 'connected', 'enrollment', 'external', 'source', 'registered', 'last-login'])
+    for (const id of [
+      'status',
+      'verified',
+      'role',
+      'group',
+      'segment',
+      'tags',
+      'tags-mode',
+      'connected',
+      'enrollment',
+      'external',
+      'source',
+      'registered',
+      'last-login',
+    ])
       expect(wrapper.find(`[data-testid="filter-${id}"]`).exists(), id).toBe(true);
     // Select and boolean fields get a list, numbers and dates a range, text an exact value.
     expect(wrapper.get('[data-testid="filter-cf-department"]').classes()).toContain('v-select');
@@ -118,7 +136,8 @@ describe('UsersFilterBar', () => {
     expect(wrapper.emitted('change')!.at(-1)).toEqual([{ 'cf.employee_id': 'E1234' }]);
 
     // What a select emits becomes a filter of the query.
-    const select = (id: string) => wrapper.findAllComponents({ name: 'VSelect' }).find((c) => c.attributes('data-testid') === id)!;
+    const select = (id: string) =>
+      wrapper.findAllComponents({ name: 'VSelect' }).find((c) => c.attributes('data-testid') === id)!;
     select('filter-status').vm.$emit('update:modelValue', 'banned');
     expect(wrapper.emitted('change')!.at(-1)).toEqual([{ status: 'banned' }]);
     select('filter-role').vm.$emit('update:modelValue', ['administrator', 'user_group_admin']);
@@ -130,9 +149,12 @@ describe('UsersFilterBar', () => {
 
   it('hides the filters the backend cannot apply', async () => {
     fakeUserdeck({});
-    const { wrapper } = mountWithApp(UsersFilterBar, { props: { query: {}, options, offers: { groups: false, tags: false, segments: false, roles: true } } });
+    const { wrapper } = mountWithApp(UsersFilterBar, {
+      props: { query: {}, options, offers: { groups: false, tags: false, segments: false, roles: true } },
+    });
     await wrapper.get('[data-testid="filters-toggle"]').trigger('click');
-    for (const id of ['group', 'segment', 'tags', 'tags-mode']) expect(wrapper.find(`[data-testid="filter-${id}"]`).exists(), id).toBe(false);
+    for (const id of ['group', 'segment', 'tags', 'tags-mode'])
+      expect(wrapper.find(`[data-testid="filter-${id}"]`).exists(), id).toBe(false);
     expect(wrapper.find('[data-testid="filter-role"]').exists()).toBe(true);
     wrapper.unmount();
   });

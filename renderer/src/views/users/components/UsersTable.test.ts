@@ -20,7 +20,16 @@ const columns = [
 function mountTable(locale: 'en' | 'es' | 'fr' = 'en', permissions?: string[]) {
   const users = [
     makeUser(),
-    makeUser({ id: 'u2', username: 'zoe.martin', firstName: 'Zoë', lastName: 'Martin', active: false, inactiveReason: 'banned', tags: [], emailVerified: false }),
+    makeUser({
+      id: 'u2',
+      username: 'zoe.martin',
+      firstName: 'Zoë',
+      lastName: 'Martin',
+      active: false,
+      inactiveReason: 'banned',
+      tags: [],
+      emailVerified: false,
+    }),
     makeUser({ id: 'u3', username: 'ana.silva', firstName: 'Ana', lastName: 'Silva', customFields: {} }),
   ];
   const mounted = mountWithApp(UsersTable, {
@@ -55,7 +64,9 @@ describe('UsersTable', () => {
     const tags = first.get('[data-testid="cell-tags"]');
     expect(tags.text()).toBe('2 étiquettes');
     expect(tags.attributes('title')).toBe('vip, beta');
-    expect(first.get('[data-testid="cell-cf-hired"]').text()).toBe(new Intl.DateTimeFormat('fr', { dateStyle: 'medium' }).format(new Date(2020, 1, 29)));
+    expect(first.get('[data-testid="cell-cf-hired"]').text()).toBe(
+      new Intl.DateTimeFormat('fr', { dateStyle: 'medium' }).format(new Date(2020, 1, 29)),
+    );
     expect(first.get('[data-testid="cell-cf-remote"]').text()).toBe('Oui');
     expect(first.get('[data-testid="cell-verified"]').text()).toBe('Vérifié');
     expect(rows[1]!.get('[data-testid="status-chip"]').attributes('data-state')).toBe('banned');

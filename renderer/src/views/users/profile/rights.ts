@@ -6,5 +6,7 @@ export function rightsSummary(permissions: string[]): { area: string; actions: s
     if (!area || !action) continue;
     areas.set(area, [...(areas.get(area) ?? []), action]);
   }
-  return [...areas.entries()].map(([area, actions]) => ({ area, actions: actions.sort() })).sort((a, b) => a.area.localeCompare(b.area));
+  return [...areas.entries()]
+    .map(([area, actions]) => ({ area, actions: actions.sort() }))
+    .sort((a, b) => a.area.localeCompare(b.area));
 }
