@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../tests/helpers/bridge-process';
 import { request } from '../../tests/helpers/directory';
+import { createDatabase } from '../../tests/helpers/postgres';
 import { syntheticUser } from '../../server/seed/synthetic';
 import { runCli } from '../main';
 
@@ -119,5 +120,30 @@ describe('userdeck serve and seed', () => {
   it('stops cleanly on SIGTERM', async () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+  });
+});
+
+describe.skipIf(!inject('pgUrl'))('userdeck serve --database postgres://…', () => {
+  it('starts on PostgreSQL with the same ready line and bootstrap token', async () => {
+    const db = await createDatabase(inject('pgUrl')!);
+    const dataDir = mkdtempSync(join(tmpdir(), 'userdeck-serve-pg-'));
+    const server = await startServe(['--data', dataDir, '--port', '0', '--database', db.url]);
+    try {
+      const auth = { authorization: `Bearer ${token}` };
+      const created = await request(
+        `${server.url}/scim/v2/Users`,
+        'POST',
+        { userName: 'pg.user' },
+        { ...auth, 'content-type': 'application/scim+json' },
+      );
+      expect(created.status).toBe(201);
+      const listed = await request(`${server.url}/api/v1/users?q=pg.user`, 'GET', undefined, auth);
+      expect(listed.body.total).toBe(1);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
