@@ -83,6 +83,19 @@ async function checkMembers(db: Executor, ids: string[]): Promise<void> {
     ]);
 }
 
+/**
+ * A user's groups are part of the user (SCIM `groups`): changing a membership changes the user's
+ * version and modification time, so its ETag never claims an old copy is current.
+ */
+async function touchUsers(db: Executor, ids: string[], now: string): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500)
+    await db
+      .updateTable('users')
+      .set((eb) => ({ version: eb('version', '+', 1), updated_at: now }))
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+}
+
 async function nameTaken(db: Executor, name: string, self?: string): Promise<boolean> {
   const row = await db.selectFrom('groups').select('id').where('name_lower', '=', name.trim().toLowerCase()).executeTakeFirst();
   return !!row && row.id !== self;
@@ -118,6 +131,7 @@ export async function createGroup(db: Executor, clock: Clock, actor: Actor, inpu
         .insertInto('group_members')
         .values(members.slice(i, i + 1000).map((user_id) => ({ group_id: id, user_id, added_at: now })))
         .execute();
+    await touchUsers(db, members, now);
   }
   await appendActivity(db, clock, actor, {
     action: 'group.created',
@@ -201,6 +215,7 @@ export async function updateGroup(
         .where('group_id', '=', id)
         .where('user_id', 'in', toRemove.slice(i, i + 500))
         .execute();
+    await touchUsers(db, [...toAdd, ...toRemove], now);
     added = toAdd.length;
     removed = toRemove.length;
     if (added || removed) changed.push('members');
@@ -234,7 +249,11 @@ export async function deleteGroup(
   const member = await db.selectFrom('group_members').select('user_id').where('group_id', '=', id).limit(1).executeTakeFirst();
   if (member && !options.removeMembers)
     throw new ApiError(409, 'groupNotEmpty', 'only an empty group can be deleted: remove its members first');
+  const members = (await db.selectFrom('group_members').select('user_id').where('group_id', '=', id).execute()).map(
+    (r) => r.user_id,
+  );
   await db.deleteFrom('group_members').where('group_id', '=', id).execute();
+  await touchUsers(db, members, clock.now().toISOString());
   await db.deleteFrom('groups').where('id', '=', id).execute();
   await appendActivity(db, clock, actor, { action: 'group.deleted', targetType: 'group', targetId: id });
 }

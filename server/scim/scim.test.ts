@@ -367,6 +367,7 @@ describeBackends('SCIM 2.0 (RFC 7643/7644)', (backend) => {
     expect(byMember.body.Resources.map((g: { id: string }) => g.id)).toEqual([gid]);
     const userGroups = await filter(`groups.value eq "${gid}"`);
     expect(userNames(userGroups)).toEqual(['ada', 'bea']);
+    const cyBefore = (await scim('GET', `/Users/${ids.cy}`)).body.meta.version;
     const patched = await scim('PATCH', `/Groups/${gid}`, {
       schemas: [patchOp],
       Operations: [
@@ -380,6 +381,9 @@ describeBackends('SCIM 2.0 (RFC 7643/7644)', (backend) => {
     expect(patched.body.members.map((m: { value: string }) => m.value).sort()).toEqual([ids.bea, ids.cy].sort());
     const user = await scim('GET', `/Users/${ids.cy}`);
     expect(user.body.groups).toEqual([expect.objectContaining({ value: gid, display: 'Test Pilots' })]);
+    // The membership is part of the user: its version moved on.
+    expect(user.body.meta.version).not.toBe(cyBefore);
+    expect((await scim('GET', `/Users/${ids.cy}`, undefined, { 'if-none-match': cyBefore })).status).toBe(200);
     const put = await scim('PUT', `/Groups/${gid}`, {
       schemas: [groupSchema],
       displayName: 'Test Pilots',
