@@ -16,9 +16,25 @@ const reasonOf = (error: ApiError): BatchResult['reason'] => ({
  * Creates go in bulk; a row's idempotency key, once it has had an effect, returns that first result
  * again and changes nothing (failed rows are not remembered, so they can be retried after a fix).
  */
+/** Deadlocks, serialization failures and unique races: the transaction may simply be run again. */
+const transient = (error: unknown) => ['40P01', '40001', '23505'].includes(String((error as { code?: unknown })?.code));
+
+async function attempt<T>(fn: () => Promise<T>, tries = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (i >= tries || !transient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * i + Math.random() * 50));
+    }
+  }
+}
+
 export async function runBatch(ctx: ServerContext, principal: Principal, request: BatchRequest): Promise<BatchResult[]> {
   try {
-    return await withWriteEnv(ctx, principal, 'import', (env) => processRows(env, principal, request, request.rows));
+    return await attempt(() =>
+      withWriteEnv(ctx, principal, 'import', (env) => processRows(env, principal, request, request.rows)),
+    );
   } catch (error) {
     if (error instanceof ApiError) throw error;
     // A database error aborted the whole transaction (a race on a unique name, say): redo row by
@@ -26,7 +42,9 @@ export async function runBatch(ctx: ServerContext, principal: Principal, request
     const results: BatchResult[] = [];
     for (const row of request.rows) {
       try {
-        results.push(...(await withWriteEnv(ctx, principal, 'import', (env) => processRows(env, principal, request, [row]))));
+        results.push(
+          ...(await attempt(() => withWriteEnv(ctx, principal, 'import', (env) => processRows(env, principal, request, [row])))),
+        );
       } catch (rowError) {
         const message = rowError instanceof ApiError ? rowError.message : 'the database refused this row';
         results.push({ key: row.key, status: 'failed', reason: { code: 'database', message } });

@@ -27,7 +27,52 @@ export class RelationResolver {
     private readonly db: Executor,
     private readonly clock: Clock,
     private readonly actor: Actor,
+    /**
+     * Where missing groups and tags are created. On PostgreSQL this is the pool, outside the
+     * request's transaction: concurrent imports naming the same new group then neither fail on the
+     * unique name nor deadlock while holding it.
+     */
+    private readonly creator: Executor = db,
   ) {}
+
+  /** Creates a group or tag by name (or finds the one a concurrent request just made); returns its id. */
+  private async create(table: 'groups' | 'tags', name: string): Promise<string> {
+    const now = this.clock.now().toISOString();
+    const id = newId();
+    const values =
+      table === 'groups'
+        ? {
+            id,
+            name,
+            name_lower: name.toLowerCase(),
+            description: null,
+            active: 1,
+            external_id: null,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+          }
+        : { id, name, name_lower: name.toLowerCase(), color: null, created_at: now };
+    const result = await this.creator
+      .insertInto(table)
+      .values(values as never)
+      .onConflict((oc) => oc.column('name_lower').doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 1) {
+      await appendActivity(this.creator, this.clock, this.actor, {
+        action: table === 'groups' ? 'group.created' : 'tag.created',
+        targetType: table === 'groups' ? 'group' : 'tag',
+        targetId: id,
+      });
+      return id;
+    }
+    const row = await this.db
+      .selectFrom(table)
+      .select('id')
+      .where('name_lower', '=', name.toLowerCase())
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
 
   async roleMap(): Promise<Map<string, RoleInfo>> {
     if (this.roles) return this.roles;
@@ -99,23 +144,7 @@ export class RelationResolver {
     for (const ref of refs.map((r) => r.trim()).filter(Boolean)) {
       let id = this.groups.get(ref) ?? this.groups.get(ref.toLowerCase());
       if (!id) {
-        id = newId();
-        const now = this.clock.now().toISOString();
-        await this.db
-          .insertInto('groups')
-          .values({
-            id,
-            name: ref,
-            name_lower: ref.toLowerCase(),
-            description: null,
-            active: 1,
-            external_id: null,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-          })
-          .execute();
-        await appendActivity(this.db, this.clock, this.actor, { action: 'group.created', targetType: 'group', targetId: id });
+        id = await this.create('groups', ref);
         this.groups.set(ref.toLowerCase(), id);
       }
       if (!ids.includes(id)) ids.push(id);
@@ -142,12 +171,7 @@ export class RelationResolver {
     for (const name of clean) {
       let id = this.tags.get(name.toLowerCase());
       if (!id) {
-        id = newId();
-        await this.db
-          .insertInto('tags')
-          .values({ id, name, name_lower: name.toLowerCase(), color: null, created_at: this.clock.now().toISOString() })
-          .execute();
-        await appendActivity(this.db, this.clock, this.actor, { action: 'tag.created', targetType: 'tag', targetId: id });
+        id = await this.create('tags', name);
         this.tags.set(name.toLowerCase(), id);
       }
       if (!ids.includes(id)) ids.push(id);

@@ -27,7 +27,7 @@ export async function withWriteEnv<T>(
       schema,
       fields,
       source,
-      resolver: new RelationResolver(trx, ctx.clock, principal.actor),
+      resolver: new RelationResolver(trx, ctx.clock, principal.actor, ctx.db.dialect === 'postgres' ? ctx.db.kysely : trx),
       relaxRequired: options.relaxRequired,
     };
     return fn(env);

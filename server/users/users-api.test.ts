@@ -187,6 +187,24 @@ describeBackends('admin API: users', (backend) => {
     expect(list.body.total).toBe(333);
   });
 
+  it('runs concurrent batches that create the same new groups and tags', async () => {
+    const batch = (n: number) =>
+      dir.call('POST', '/api/v1/users/batch', {
+        rows: Array.from({ length: 200 }, (_, i) => ({
+          key: `conc-${n}-${i}`,
+          action: 'create',
+          user: person(`conc${n}x${i}`, { tags: [`ct${i % 7}`], groups: [`CG ${i % 5}`] }),
+        })),
+      });
+    const results = await Promise.all([batch(1), batch(2), batch(3)]);
+    for (const res of results) {
+      expect(res.status).toBe(200);
+      expect(res.body.results.every((r: { status: string }) => r.status === 'created')).toBe(true);
+    }
+    expect((await dir.call('GET', '/api/v1/users?group=CG 3&pageSize=1')).body.total).toBe(120);
+    expect((await dir.call('GET', '/api/v1/tags?q=ct')).body.total).toBe(7);
+  });
+
   it('serves capabilities with the field schema, features and limits', async () => {
     const res = await dir.call('GET', '/api/v1/capabilities');
     expect(res.status).toBe(200);
