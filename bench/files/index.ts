@@ -5,7 +5,8 @@
  * - read of a 100,000-row XLSX vs the bare exceljs streaming reader;
  * - export of 1,000,000 users to CSV and XLSX vs papaparse.unparse / the bare exceljs writer (goal < 300 MB);
  * - plan of 100,000 rows against a 1,000,000-user directory vs its bare lookups.
- * `--scale 0.1` shrinks every size; `--only csv,xlsx,export,plan` runs some sections. The plan's directory takes
+ * `--scale 0.1` shrinks every size; `--only csv,xlsx,export,plan` runs some sections; `--runs N` (default 3) runs
+ * each section's tasks N times, taking turns, and reports each task's median time and highest peak memory. The plan's directory takes
  * about ten minutes to seed at full size through the batch API: it is kept between runs in `--cache DIR` (default
  * <tmp>/userdeck-bench-cache) and reused once its seed has finished; `--fresh` seeds it again.
  */
@@ -71,6 +72,19 @@ async function writeXlsx(path: string, rows: number): Promise<void> {
   await writer.close();
 }
 
+/**
+ * Runs the tasks `runs` times, taking turns (a baseline and its rival see the same moments of a
+ * shared machine's load); each result is the median time and the highest peak memory.
+ */
+async function tasks<T extends [string, ...string[]][]>(runs: number, ...list: T): Promise<{ [K in keyof T]: Measure }> {
+  const samples: Measure[][] = list.map(() => []);
+  for (let r = 0; r < runs; r++) for (const [i, [name, ...args]] of list.entries()) samples[i]!.push(await task(name, ...args));
+  return samples.map((s) => {
+    const times = s.map((m) => m.ms).sort((a, b) => a - b);
+    return { ms: times[Math.floor((times.length - 1) / 2)]!, rows: s[0]!.rows, peakMb: Math.max(...s.map((m) => m.peakMb)) };
+  }) as { [K in keyof T]: Measure };
+}
+
 const rowsPerSecond = (m: Measure) => Math.round(m.rows / (m.ms / 1000));
 
 export async function run_(args: string[]): Promise<void> {
@@ -83,6 +97,8 @@ export async function run_(args: string[]): Promise<void> {
   const cacheAt = args.indexOf('--cache');
   const cache = cacheAt >= 0 ? args[cacheAt + 1]! : join(tmpdir(), 'userdeck-bench-cache');
   const fresh = args.includes('--fresh');
+  const runsAt = args.indexOf('--runs');
+  const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1])) : 3;
   const dir = mkdtempSync(join(tmpdir(), 'userdeck-bench-files-'));
   try {
     // 1. CSV inspect + validate.
@@ -99,9 +115,7 @@ export async function run_(args: string[]): Promise<void> {
     const csv = join(dir, 'users.csv');
     await writeCsv(csv, n(1_000_000));
     const mb = (statSync(csv).size / 1024 / 1024).toFixed(0);
-    const papa = await task('papaparse', csv);
-    const csvParse = await task('csv-parse', csv);
-    const inspect = await task('inspect', csv);
+    const [papa, csvParse, inspect] = await tasks(runs, ['papaparse', csv], ['csv-parse', csv], ['inspect', csv]);
     console.log(
       `\n### CSV: ${n(1_000_000).toLocaleString('en-US')} rows, ${mb} MB (goal: inspect+validate ≥ 0.5× papaparse, < 400 MB)`,
     );
@@ -134,8 +148,7 @@ export async function run_(args: string[]): Promise<void> {
   async function xlsxSection() {
     const xlsx = join(dir, 'users.xlsx');
     await writeXlsx(xlsx, n(100_000));
-    const exceljs = await task('exceljs-read', xlsx);
-    const ours = await task('xlsx-read', xlsx);
+    const [exceljs, ours] = await tasks(runs, ['exceljs-read', xlsx], ['xlsx-read', xlsx]);
     console.log(`\n### XLSX read: ${n(100_000).toLocaleString('en-US')} rows`);
     console.log(
       table(
@@ -157,10 +170,12 @@ export async function run_(args: string[]): Promise<void> {
 
   async function exportSection() {
     const count = String(n(1_000_000));
-    const unparse = await task('unparse-csv', count, join(dir, 'base.csv'));
-    const exportCsv = await task('export-csv', count, join(dir, 'export.csv'));
-    const excelWrite = await task('exceljs-write', count, join(dir, 'base.xlsx'));
-    const exportXlsx = await task('export-xlsx', count, join(dir, 'export.xlsx'));
+    const [unparse, exportCsv] = await tasks(runs, ['unparse-csv', count, join(dir, 'base.csv')], ['export-csv', count, join(dir, 'export.csv')]);
+    const [excelWrite, exportXlsx] = await tasks(
+      runs,
+      ['exceljs-write', count, join(dir, 'base.xlsx')],
+      ['export-xlsx', count, join(dir, 'export.xlsx')],
+    );
     console.log(`\n### Export: ${Number(count).toLocaleString('en-US')} users (goal < 300 MB)`);
     console.log(
       table(
@@ -237,8 +252,7 @@ export async function run_(args: string[]): Promise<void> {
       }
       const planFile = join(dir, 'plan.csv');
       writeFileSync(planFile, `${lines.join('\n')}\n`);
-      const lookups = await task('lookups', planFile, directory.url, token);
-      const plan = await task('plan', planFile, directory.url, token);
+      const [lookups, plan] = await tasks(runs, ['lookups', planFile, directory.url, token], ['plan', planFile, directory.url, token]);
       console.log(
         `\n### Plan: ${planRows.toLocaleString('en-US')} rows against ${users.toLocaleString('en-US')} users (seeded through the batch API in ${seedSeconds.toFixed(0)} s${seeded ? ', kept from an earlier run' : ''})`,
       );
