@@ -1,6 +1,7 @@
 import type { BatchRequest, BatchResult, BatchRow } from '../../common/api/admin';
 import type { Principal } from '../auth/principal';
 import type { ServerContext } from '../context';
+import { noteBulkWrites } from '../db/statistics';
 import { ApiError } from '../errors';
 import { withWriteEnv } from './service';
 import { createUsers, updateUser, type WriteEnv } from './write';
@@ -31,6 +32,12 @@ async function attempt<T>(fn: () => Promise<T>, tries = 3): Promise<T> {
 }
 
 export async function runBatch(ctx: ServerContext, principal: Principal, request: BatchRequest): Promise<BatchResult[]> {
+  const results = await runRows(ctx, principal, request);
+  noteBulkWrites(ctx.db, results.filter((r) => r.status === 'created' || r.status === 'updated').length);
+  return results;
+}
+
+async function runRows(ctx: ServerContext, principal: Principal, request: BatchRequest): Promise<BatchResult[]> {
   try {
     return await attempt(() =>
       withWriteEnv(ctx, principal, 'import', (env) => processRows(env, principal, request, request.rows)),

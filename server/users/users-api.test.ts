@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, startTestDirectory, type TestDirectory } from '../../tests/helpers/directory';
 
@@ -185,6 +186,32 @@ describeBackends('admin API: users', (backend) => {
     expect(res.body.results.filter((r: { status: string }) => r.status === 'created')).toHaveLength(1000);
     const list = await dir.call('GET', '/api/v1/users?group=Bulk&tags=t1&pageSize=5');
     expect(list.body.total).toBe(333);
+  });
+
+  it.runIf(backend === 'postgres')('refreshes PostgreSQL statistics after a bulk import', async () => {
+    const client = new pg.Client({ connectionString: dir.databaseUrl });
+    await client.connect();
+    try {
+      const analyzed = async () =>
+        (await client.query("select last_analyze::text as t from pg_stat_user_tables where relname = 'user_tags'")).rows[0]?.t as
+          string | null;
+      const before = await analyzed();
+      const rows = Array.from({ length: 1000 }, (_, i) => ({
+        key: `stats-${i}`,
+        action: 'create',
+        user: person(`stats${i}`, { tags: ['stats'] }),
+      }));
+      expect((await dir.call('POST', '/api/v1/users/batch', { rows })).status).toBe(200);
+      let after = await analyzed();
+      for (let i = 0; i < 100 && String(after) === String(before); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await analyzed();
+      }
+      expect(after).toBeTruthy();
+      expect(String(after)).not.toBe(String(before));
+    } finally {
+      await client.end();
+    }
   });
 
   it('runs concurrent batches that create the same new groups and tags', async () => {
