@@ -5,6 +5,7 @@
  *   - first rows: opening the users view until its first page is drawn,
  *   - filter change: a new filter (status + tag) until the new rows are drawn,
  *   - page change: "next" (keyset cursor) until the next page is drawn,
+ *   - search: a person's name as the list's search (the debounce left out) until the matches are drawn,
  * and reports the p50/p95 at each size and the ratio of the largest size to the smallest (the goal:
  * a million users feel like ten thousand), with the peak memory of the page (JS heap) and of the
  * bridge process (peak RSS). `--keep` keeps each seeded directory in the temp folder for the next run.
@@ -16,12 +17,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { seedDirectory } from '../../cli/commands/seed';
+import { syntheticUser } from '../../server/seed/synthetic';
 import { projectRoot, startBridgeProcess, type BridgeProcess } from '../../tests/helpers/bridge-process';
 import { chromiumPath } from '../../tests/helpers/chromium';
 import { stats, table, type Stats } from '../support/measure';
 
 const token = 'bench-ui-bootstrap-token-0123456789';
-const metrics = ['first rows', 'filter change', 'page change'] as const;
+const metrics = ['first rows', 'filter change', 'page change', 'search (a name)'] as const;
+/** Someone who exists at every size (the seed is deterministic). */
+const person = syntheticUser(4321);
 type Metric = (typeof metrics)[number];
 
 interface Directory {
@@ -114,6 +118,8 @@ async function timeUntilRows(page: Page, act: { hash: string } | { click: string
 
 async function jsHeapMb(page: Page): Promise<number> {
   const session = await page.context().newCDPSession(page);
+  // What the page keeps, not garbage waiting for collection.
+  await session.send('HeapProfiler.collectGarbage');
   await session.send('Performance.enable');
   const { metrics: list } = await session.send('Performance.getMetrics');
   await session.detach();
@@ -163,7 +169,8 @@ async function measure(size: number, runs: number, keep: boolean): Promise<Resul
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(bridge.url);
     await page.getByTestId('nav-drawer').waitFor();
-    const samples: Record<Metric, number[]> = { 'first rows': [], 'filter change': [], 'page change': [] };
+    const samples: Record<Metric, number[]> = { 'first rows': [], 'filter change': [], 'page change': [], 'search (a name)': [] };
+    const search = `#/users?q=${encodeURIComponent(`${person.firstName} ${person.lastName}`)}`;
     let heap = 0;
     // One warm-up round (code loading, caches), then the measured ones.
     for (let round = -1; round < runs; round++) {
@@ -172,11 +179,13 @@ async function measure(size: number, runs: number, keep: boolean): Promise<Resul
       const first = await timeUntilRows(page, { hash: '#/users' });
       const filter = await timeUntilRows(page, { hash: '#/users?status=active&tags=vip' });
       const next = await timeUntilRows(page, { click: 'page-next' });
+      const found = await timeUntilRows(page, { hash: search });
       heap = Math.max(heap, await jsHeapMb(page));
       if (round < 0) continue;
       samples['first rows'].push(first);
       samples['filter change'].push(filter);
       samples['page change'].push(next);
+      samples['search (a name)'].push(found);
     }
     return {
       size,
