@@ -4,7 +4,7 @@
  * `createDatabase()` gives each test file or server its own database. Never uses a running server.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,10 +46,16 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<PostgresCluster> {
+/**
+ * `root`: a folder kept between runs (the benchmarks' seeded clusters): initdb runs only when it
+ * holds no cluster yet, and `stop()` leaves it in place. Without it, a temporary folder is removed.
+ */
+export async function startPostgres(options: { root?: string } = {}): Promise<PostgresCluster> {
   const bins = postgresBinaries();
   if (!bins.dir) throw new Error(bins.reason);
-  const root = mkdtempSync(join(tmpdir(), 'userdeck-pg-'));
+  const kept = options.root !== undefined;
+  if (kept) mkdirSync(options.root!, { recursive: true });
+  const root = options.root ?? mkdtempSync(join(tmpdir(), 'userdeck-pg-'));
   const asRoot = process.getuid?.() === 0;
   const as = async (cmd: string, args: string[]) => {
     const file = join(bins.dir!, cmd);
@@ -62,8 +68,11 @@ export async function startPostgres(): Promise<PostgresCluster> {
   }
   const data = join(root, 'data');
   const port = await freePort();
-  await as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  writeFileSync(join(root, 'README'), 'throw-away test cluster of Userdeck\n');
+  if (!existsSync(join(data, 'PG_VERSION'))) {
+    rmSync(data, { recursive: true, force: true });
+    await as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    writeFileSync(join(root, 'README'), 'throw-away test cluster of Userdeck\n');
+  }
   await as('pg_ctl', [
     '-D',
     data,
@@ -77,8 +86,9 @@ export async function startPostgres(): Promise<PostgresCluster> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async stop() {
-      await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
-      rmSync(root, { recursive: true, force: true });
+      // A kept cluster stops cleanly (no recovery at the next start); a throw-away one at once.
+      await as('pg_ctl', ['-D', data, '-m', kept ? 'fast' : 'immediate', '-w', 'stop']).catch(() => undefined);
+      if (!kept) rmSync(root, { recursive: true, force: true });
     },
   };
 }
