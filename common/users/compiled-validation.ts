@@ -19,6 +19,7 @@ import {
   parseBoolean,
   parseIsoDate,
   passwordProblems,
+  valueText,
   type FieldProblem,
   type ValidateOptions,
 } from './validation';
@@ -144,7 +145,7 @@ function customCheck(def: CustomFieldDefinition): Check {
       if (def.required) out.push({ field, code: 'required' });
       return;
     }
-    const text = String(value);
+    const text = valueText(value);
     if (pattern && !pattern.test(text)) out.push({ field, code: 'pattern', params: { value: text } });
     else if (text.length > 10_000 && charLength(text) > 10_000) out.push({ field, code: 'tooLong', params: { max: 10_000 } });
   };

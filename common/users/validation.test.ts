@@ -163,6 +163,21 @@ describe('value parsers', () => {
     expect(parseIsoDate('15/03/2024')).toBeNull();
   });
 
+  it('names odd values without calling their toString', () => {
+    const def = {
+      key: 'k',
+      label: 'K',
+      type: 'select' as const,
+      required: false,
+      pattern: null,
+      options: ['a'],
+      description: null,
+    };
+    expect(customFieldProblems(def, { toString: {} })).toEqual([
+      { field: 'customFields.k', code: 'notAnOption', params: { value: '{"toString":{}}' } },
+    ]);
+  });
+
   it('never throws on any custom value', () => {
     fc.assert(
       fc.property(

@@ -175,30 +175,41 @@ function builtinProblems(field: BuiltinField, value: unknown, schema: FieldSchem
   return problems;
 }
 
+/** A value as text for checks and messages; never throws, whatever the value (e.g. `{ toString: {} }`). */
+export function valueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}
+
 /** Checks one custom field value against its definition. */
 export function customFieldProblems(def: CustomFieldDefinition, value: unknown): FieldProblem[] {
   const field = `customFields.${def.key}`;
   if (isBlank(value)) return def.required ? [{ field, code: 'required' }] : [];
   switch (def.type) {
     case 'number':
-      return parseNumber(value) === null ? [{ field, code: 'number', params: { value: String(value) } }] : [];
+      return parseNumber(value) === null ? [{ field, code: 'number', params: { value: valueText(value) } }] : [];
     case 'date':
-      return parseIsoDate(value) === null ? [{ field, code: 'date', params: { value: String(value) } }] : [];
+      return parseIsoDate(value) === null ? [{ field, code: 'date', params: { value: valueText(value) } }] : [];
     case 'boolean':
-      return parseBoolean(value) === null ? [{ field, code: 'boolean', params: { value: String(value) } }] : [];
+      return parseBoolean(value) === null ? [{ field, code: 'boolean', params: { value: valueText(value) } }] : [];
     case 'select':
-      return def.options.includes(String(value)) ? [] : [{ field, code: 'notAnOption', params: { value: String(value) } }];
+      return def.options.includes(valueText(value)) ? [] : [{ field, code: 'notAnOption', params: { value: valueText(value) } }];
     case 'multiselect': {
       const values = Array.isArray(value)
-        ? value.map(String)
-        : String(value)
+        ? value.map(valueText)
+        : valueText(value)
             .split(/[|;,]/)
             .map((v) => v.trim());
       const bad = values.filter((v) => v !== '' && !def.options.includes(v));
       return bad.length ? [{ field, code: 'notAnOption', params: { value: bad.join(', ') } }] : [];
     }
     case 'text': {
-      const text = String(value);
+      const text = valueText(value);
       if (def.pattern) {
         let matches = true;
         try {
