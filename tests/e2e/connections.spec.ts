@@ -205,9 +205,12 @@ test('asks to sign in again when the saved API token is revoked', async () => {
   await connections.connect('Staging token');
   await expect(connections.item('Staging token')).toHaveAttribute('data-status', 'online');
 
-  expect((await staging.api('DELETE', `/api/v1/tokens/${created.body.id}`)).status).toBe(204);
+  // Revoked while another connection is active, so that no background call of this one (the jobs
+  // panel's pick-up, say) opens the sign-in dialog before the switch back does.
   const switcher = new ConnectionSwitcher(page);
   await switcher.choose('Staging');
+  await expect(connections.item('Staging')).toHaveAttribute('data-status', 'online');
+  expect((await staging.api('DELETE', `/api/v1/tokens/${created.body.id}`)).status).toBe(204);
   await switcher.choose('Staging token');
   const dialog = page.getByTestId('sign-in-dialog').locator('.v-card');
   await expect(dialog).toBeVisible();
