@@ -3,6 +3,7 @@ import type { Dialect } from './dialect';
 import * as core from './migrations/001-core';
 import * as lifecycle from './migrations/002-lifecycle';
 import * as listProbes from './migrations/003-list-probes';
+import * as relationCounts from './migrations/004-relation-counts';
 
 /**
  * The ordered migrations of both databases. Add a file under migrations/ and a line here; names sort
@@ -12,6 +13,7 @@ const all: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<v
   '001-core': core,
   '002-lifecycle': lifecycle,
   '003-list-probes': listProbes,
+  '004-relation-counts': relationCounts,
 };
 
 class InCodeProvider implements MigrationProvider {

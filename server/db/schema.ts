@@ -193,6 +193,14 @@ export interface UserCountsTable {
   n: number;
 }
 
+/** Exact user counts per tag, group or role (`kind`, `ref_id`) and status bucket, kept by triggers. */
+export interface RelationCountsTable {
+  kind: 'tag' | 'group' | 'role';
+  ref_id: string;
+  bucket: string;
+  n: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   roles: RolesTable;
@@ -212,4 +220,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   activity_log: ActivityLogTable;
   user_counts: UserCountsTable;
+  relation_counts: RelationCountsTable;
 }

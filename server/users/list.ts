@@ -289,14 +289,75 @@ export async function listUserIds(db: Kysely<Database>, query: UserListQuery, op
   };
 }
 
-const countedStatuses = new Set([undefined, 'active', 'inactive', 'trash']);
+/** The status buckets of the trigger-kept counters that make up each status filter. */
+const statusBuckets: Record<string, string[]> = {
+  none: ['active', 'inactive'],
+  active: ['active'],
+  inactive: ['inactive'],
+  trash: ['trash'],
+};
 
-/** Whether only the status filter is set, so the trigger-kept counters answer the total. */
-function onlyStatus(query: UserListQuery): boolean {
-  const keys = Object.entries(query).filter(
-    ([k, v]) => v !== undefined && !['sort', 'order', 'page', 'pageSize', 'cursor', 'tagsMode', 'status'].includes(k),
-  );
-  return keys.length === 0 && countedStatuses.has(query.status);
+/** The filters set besides paging, sorting and the status. */
+function filtersBesidesStatus(query: UserListQuery): string[] {
+  return Object.entries(query)
+    .filter(([k, v]) => v !== undefined && !['sort', 'order', 'page', 'pageSize', 'cursor', 'tagsMode', 'status'].includes(k))
+    .map(([k]) => k);
+}
+
+/**
+ * The exact total from the trigger-kept counters when they hold it, else null: no filter but a
+ * counted status (`user_counts`), or one tag, group or role besides it (`relation_counts`).
+ */
+async function countedTotal(db: Kysely<Database>, query: UserListQuery): Promise<number | null> {
+  const buckets = statusBuckets[query.status ?? 'none'];
+  if (!buckets) return null;
+  const others = filtersBesidesStatus(query);
+  const statusTotal = async () => {
+    const rows = await db.selectFrom('user_counts').select(['bucket', 'n']).where('bucket', 'in', buckets).execute();
+    return rows.reduce((sum, r) => sum + Number(r.n), 0);
+  };
+  if (others.length === 0) return query.tagsMode === 'missing' ? null : statusTotal();
+  if (others.length !== 1) return null;
+  let kind: 'tag' | 'group' | 'role';
+  let refs: { id: string }[];
+  if (others[0] === 'tags') {
+    const names = [...new Set((query.tags ?? []).map((t) => t.toLowerCase()))];
+    if (names.length !== 1) return null;
+    kind = 'tag';
+    refs = await db.selectFrom('tags').select('id').where('name_lower', '=', names[0]!).execute();
+  } else if (others[0] === 'group' && query.group?.length === 1) {
+    kind = 'group';
+    const g = query.group[0]!;
+    refs = await db
+      .selectFrom('groups')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', g), eb('name_lower', '=', g.toLowerCase())]))
+      .execute();
+  } else if (others[0] === 'role' && query.role?.length === 1) {
+    kind = 'role';
+    const r = query.role[0]!;
+    refs = await db
+      .selectFrom('roles')
+      .select('id')
+      .where((eb) => eb.or([eb('key', '=', r), eb('id', '=', r)]))
+      .execute();
+  } else return null;
+  // One name matching two rows (a group named like another's id) is left to counting.
+  if (refs.length > 1) return null;
+  const ref = refs[0];
+  const related = ref
+    ? (
+        await db
+          .selectFrom('relation_counts')
+          .select('n')
+          .where('kind', '=', kind)
+          .where('ref_id', '=', ref.id)
+          .where('bucket', 'in', buckets)
+          .execute()
+      ).reduce((sum, r) => sum + Number(r.n), 0)
+    : 0;
+  if (kind === 'tag' && query.tagsMode === 'missing') return (await statusTotal()) - related;
+  return related;
 }
 
 /** The one short word of a search that is the query's only filter, else null. */
@@ -329,12 +390,8 @@ async function countUsers(db: Kysely<Database>, query: UserListQuery, where: Sql
       if (Number(r.rows[0]?.n ?? 0) >= cap) return { total: options.countLimit, exact: false };
     }
   }
-  if (onlyStatus(query)) {
-    const rows = await db.selectFrom('user_counts').select(['bucket', 'n']).execute();
-    const n = (b: string) => Number(rows.find((r) => r.bucket === b)?.n ?? 0);
-    const total = query.status ? n(query.status) : n('active') + n('inactive');
-    return { total, exact: true };
-  }
+  const counted = await countedTotal(db, query);
+  if (counted !== null) return { total: counted, exact: true };
   const result = await sql<{ n: number | string }>`
     select count(*) as n from (select 1 from users where ${and(where)} limit ${options.countLimit + 1}) limited`.execute(db);
   const n = Number(result.rows[0]?.n ?? 0);
