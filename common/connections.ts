@@ -135,7 +135,16 @@ export interface ConnectionsState {
 export type ConnectionKind = 'userdeck' | 'scim';
 
 /** SCIM features a plain SCIM server may offer (from its ServiceProviderConfig). */
-export const scimFeatures = ['scimUsers', 'scimGroups', 'scimFilter', 'scimSort', 'scimPatch', 'scimBulk', 'scimEtag', 'scimCursor'] as const;
+export const scimFeatures = [
+  'scimUsers',
+  'scimGroups',
+  'scimFilter',
+  'scimSort',
+  'scimPatch',
+  'scimBulk',
+  'scimEtag',
+  'scimCursor',
+] as const;
 export type ScimFeature = (typeof scimFeatures)[number];
 export type ConnectionFeature = AdminFeature | ScimFeature;
 
@@ -191,7 +200,9 @@ export interface ActiveConnection {
 }
 
 /** The sign-in dialog's answer: the new password, API token or client secret. */
-export const signInInputSchema = z.object({ id: z.string().min(1).max(100), secret: z.string().min(1, 'required').max(10_000) }).strict();
+export const signInInputSchema = z
+  .object({ id: z.string().min(1).max(100), secret: z.string().min(1, 'required').max(10_000) })
+  .strict();
 
 /** A cached field schema of a connection, for the offline workspace. */
 export interface CachedSchema {

@@ -118,7 +118,9 @@ export const contract = {
   'users/create': channel<CreateUserResult>()(
     z.object({ user: userFormWriteSchema, after: z.enum(afterCreateActions).default('none') }).strict(),
   ),
-  'users/update': channel<User>()(z.object({ id: recordId, version: z.number().int().min(0), patch: userFormWriteSchema }).strict()),
+  'users/update': channel<User>()(
+    z.object({ id: recordId, version: z.number().int().min(0), patch: userFormWriteSchema }).strict(),
+  ),
   'users/delete': channel<null>()(
     z.object({ id: recordId, version: z.number().int().min(0).optional(), fallbackOwnerId: recordId.optional() }).strict(),
   ),
@@ -140,9 +142,13 @@ export const contract = {
     z.object({ id: recordId, action: z.enum(statusActions), reason: z.string().trim().max(500).optional() }).strict(),
   ),
   'users/anonymize': channel<User>()(z.object({ id: recordId, confirm: z.literal(true) }).strict()),
-  'users/resetPassword': channel<ResetPasswordResult>()(z.object({ id: recordId, method: z.enum(['email', 'temporary']) }).strict()),
+  'users/resetPassword': channel<ResetPasswordResult>()(
+    z.object({ id: recordId, method: z.enum(['email', 'temporary']) }).strict(),
+  ),
   'users/invite': channel<InvitationResult>()(userRef),
-  'users/impersonate': channel<ImpersonationOpened>()(z.object({ id: recordId, reason: z.string().trim().min(3).max(500) }).strict()),
+  'users/impersonate': channel<ImpersonationOpened>()(
+    z.object({ id: recordId, reason: z.string().trim().min(3).max(500) }).strict(),
+  ),
   'users/activity': channel<ActivityPage>()(
     z
       .object({
@@ -154,7 +160,9 @@ export const contract = {
       })
       .strict(),
   ),
-  'users/lastAccess': channel<LastAccess>()(z.object({ id: recordId, days: z.number().int().min(1).max(366).default(90) }).strict()),
+  'users/lastAccess': channel<LastAccess>()(
+    z.object({ id: recordId, days: z.number().int().min(1).max(366).default(90) }).strict(),
+  ),
   'users/signIns': channel<{ day: string; count: number }[]>()(
     z.object({ id: recordId, days: z.number().int().min(1).max(366).default(90) }).strict(),
   ),
@@ -164,7 +172,9 @@ export const contract = {
   'users/notes': channel<Note[]>()(userRef),
   'users/addNote': channel<Note>()(z.object({ id: recordId, body: z.string().trim().min(1).max(10_000) }).strict()),
   'users/editNote': channel<Note>()(
-    z.object({ id: recordId, noteId: recordId, body: z.string().trim().min(1).max(10_000), version: z.number().int().min(0) }).strict(),
+    z
+      .object({ id: recordId, noteId: recordId, body: z.string().trim().min(1).max(10_000), version: z.number().int().min(0) })
+      .strict(),
   ),
   'users/formAnswers': channel<FormAnswer[]>()(userRef),
   'users/rights': channel<UserRights>()(userRef),
@@ -203,7 +213,9 @@ export const contract = {
       .strict(),
   ),
   'trash/restore': channel<User>()(userRef),
-  'trash/purge': channel<{ purged: number }>()(z.object({ ids: z.array(recordId).min(1).max(1000), confirm: z.literal(true) }).strict()),
+  'trash/purge': channel<{ purged: number }>()(
+    z.object({ ids: z.array(recordId).min(1).max(1000), confirm: z.literal(true) }).strict(),
+  ),
 };
 
 export const events = {

@@ -170,7 +170,11 @@ export async function run_(args: string[]): Promise<void> {
 
   async function exportSection() {
     const count = String(n(1_000_000));
-    const [unparse, exportCsv] = await tasks(runs, ['unparse-csv', count, join(dir, 'base.csv')], ['export-csv', count, join(dir, 'export.csv')]);
+    const [unparse, exportCsv] = await tasks(
+      runs,
+      ['unparse-csv', count, join(dir, 'base.csv')],
+      ['export-csv', count, join(dir, 'export.csv')],
+    );
     const [excelWrite, exportXlsx] = await tasks(
       runs,
       ['exceljs-write', count, join(dir, 'base.xlsx')],
@@ -252,7 +256,11 @@ export async function run_(args: string[]): Promise<void> {
       }
       const planFile = join(dir, 'plan.csv');
       writeFileSync(planFile, `${lines.join('\n')}\n`);
-      const [lookups, plan] = await tasks(runs, ['lookups', planFile, directory.url, token], ['plan', planFile, directory.url, token]);
+      const [lookups, plan] = await tasks(
+        runs,
+        ['lookups', planFile, directory.url, token],
+        ['plan', planFile, directory.url, token],
+      );
       console.log(
         `\n### Plan: ${planRows.toLocaleString('en-US')} rows against ${users.toLocaleString('en-US')} users (seeded through the batch API in ${seedSeconds.toFixed(0)} s${seeded ? ', kept from an earlier run' : ''})`,
       );

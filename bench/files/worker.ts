@@ -106,7 +106,10 @@ const tasks: Record<string, (args: string[]) => Promise<number>> = {
     const stream = createWriteStream(out!);
     let rows = 0;
     for await (const users of syntheticPages(Number(count))) {
-      const text = Papa.unparse({ fields: rows === 0 ? columns : [], data: users.map((u) => userCells(u, columns)) }, { header: rows === 0 });
+      const text = Papa.unparse(
+        { fields: rows === 0 ? columns : [], data: users.map((u) => userCells(u, columns)) },
+        { header: rows === 0 },
+      );
       if (!stream.write(`${text}\r\n`)) await new Promise<void>((r) => stream.once('drain', () => r()));
       rows += users.length;
     }

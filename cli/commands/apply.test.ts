@@ -26,7 +26,9 @@ afterAll(() => {
 
 const auth = () => ['--url', server.url, '--token', token];
 async function usersTotal(query = ''): Promise<number> {
-  const response = await fetch(`${server.url}/api/v1/users?pageSize=1${query}`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${server.url}/api/v1/users?pageSize=1${query}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return ((await response.json()) as { total: number }).total;
 }
 
@@ -62,7 +64,10 @@ describe('plan', () => {
     const bad = await runUserdeck(['plan', join(work, 'missing.csv'), ...auth()], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
-    const down = await runUserdeck(['plan', join(fixtures, 'moodle-users.csv'), '--url', 'http://127.0.0.1:9', '--token', token], env);
+    const down = await runUserdeck(
+      ['plan', join(fixtures, 'moodle-users.csv'), '--url', 'http://127.0.0.1:9', '--token', token],
+      env,
+    );
     expect(down.code).toBe(3);
     expect(down.stderr.trim().split('\n')).toHaveLength(1);
     expect(down.stderr).not.toMatch(/\n\s+at /);
@@ -78,7 +83,10 @@ describe('apply', () => {
     const result = JSON.parse(run.stdout);
     expect(result.created + result.updated + result.skipped + result.failed).toBe(30);
     expect(result.failed).toBe(2);
-    const lines = readFileSync(report, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = readFileSync(report, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toMatch(/,userdeck_status,userdeck_reason,userdeck_user_id$/);
     expect(lines).toHaveLength(31);
     const failed = lines.filter((l) => l.includes(',failed,'));
@@ -87,7 +95,10 @@ describe('apply', () => {
 
     // Fix the failed rows in the report and re-run only them.
     const fixed = join(work, 'moodle-report-fixed.csv');
-    writeFileSync(fixed, readFileSync(report, 'utf8').replace('tom@@example.com', 'tom@example.com').replace(',short1,', ',longenough1,'));
+    writeFileSync(
+      fixed,
+      readFileSync(report, 'utf8').replace('tom@@example.com', 'tom@example.com').replace(',short1,', ',longenough1,'),
+    );
     const rerun = await runUserdeck(['apply', fixed, ...auth(), '--json', '--only-failed'], env);
     expect(rerun.code, rerun.stderr).toBe(0);
     const second = JSON.parse(rerun.stdout);
@@ -141,7 +152,10 @@ describe('apply', () => {
   it('exports the directory to every format; the CSV and XLSX exports plan back as all unchanged', async () => {
     for (const format of ['csv', 'xlsx', 'xml', 'json']) {
       const out = join(work, `export.${format}`);
-      const run = await runUserdeck(['export', ...auth(), '--format', format, '--out', out, '--filter', 'q=munoz', '--json'], env);
+      const run = await runUserdeck(
+        ['export', ...auth(), '--format', format, '--out', out, '--filter', 'q=munoz', '--json'],
+        env,
+      );
       expect(run.code, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout);
       expect(result.rows).toBeGreaterThanOrEqual(1);
@@ -170,10 +184,15 @@ describe('apply', () => {
     expect(readFileSync(out, 'utf8').trim().split(',')).toContain('cf.shirt');
     // The cached schema validates offline: M is an option, XXL is not.
     const schemaFile = join(work, 'schema.json');
-    const capabilities = await (await fetch(`${server.url}/api/v1/capabilities`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const capabilities = await (
+      await fetch(`${server.url}/api/v1/capabilities`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
     writeFileSync(schemaFile, JSON.stringify(capabilities));
     const sample = join(work, 'shirts.csv');
-    writeFileSync(sample, 'username,email,firstName,lastName,cf.shirt\nann,ann@example.com,Ann,Lee,M\nbob,bob@example.com,Bob,Roe,XXL\n');
+    writeFileSync(
+      sample,
+      'username,email,firstName,lastName,cf.shirt\nann,ann@example.com,Ann,Lee,M\nbob,bob@example.com,Bob,Roe,XXL\n',
+    );
     const validate = await runUserdeck(['validate', sample, '--schema', schemaFile, '--json'], env);
     expect(validate.code).toBe(1);
     const report = JSON.parse(validate.stdout);
@@ -182,7 +201,10 @@ describe('apply', () => {
   });
 
   it('refuses to resume a job with another file', async () => {
-    const run = await runUserdeck(['apply', join(fixtures, 'moodle-users.csv'), ...auth(), '--resume', '00000000-0000-4000-8000-000000000000'], env);
+    const run = await runUserdeck(
+      ['apply', join(fixtures, 'moodle-users.csv'), ...auth(), '--resume', '00000000-0000-4000-8000-000000000000'],
+      env,
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/no job/);
   });

@@ -15,7 +15,13 @@ const command: Command = {
   async run(args, io) {
     const { values, positionals } = parse(
       args,
-      { ...importOptions, report: { type: 'string' }, resume: { type: 'string' }, 'only-failed': { type: 'boolean' }, 'batch-size': { type: 'string' } },
+      {
+        ...importOptions,
+        report: { type: 'string' },
+        resume: { type: 'string' },
+        'only-failed': { type: 'boolean' },
+        'batch-size': { type: 'string' },
+      },
       { min: 1, max: 1, names: 'FILE' },
     );
     const file = positionals[0]!;

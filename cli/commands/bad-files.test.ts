@@ -35,10 +35,18 @@ const cases: [string, () => string, RegExp][] = [
   ['an empty file', () => file('empty.csv', ''), /empty/],
   ['a truncated XLSX', () => file('truncated.xlsx', xlsx.subarray(0, Math.floor(xlsx.length / 2))), /damaged|not an XLSX/],
   ['a corrupt XLSX entry', () => file('corrupt.xlsx', patchZipSize(xlsx, 'xl/worksheets/sheet1.xml', 100)), /damaged/],
-  ['an XLSX unpacking to an absurd size', () => file('bomb.xlsx', patchZipSize(xlsx, 'xl/worksheets/sheet1.xml', 0xf0000000)), /zip bomb/],
+  [
+    'an XLSX unpacking to an absurd size',
+    () => file('bomb.xlsx', patchZipSize(xlsx, 'xl/worksheets/sheet1.xml', 0xf0000000)),
+    /zip bomb/,
+  ],
   [
     'XML with an external entity (XXE)',
-    () => file('xxe.xml', '<?xml version="1.0"?>\n<!DOCTYPE Contacts [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<Contacts><Contact><Email>&x;</Email></Contact></Contacts>\n'),
+    () =>
+      file(
+        'xxe.xml',
+        '<?xml version="1.0"?>\n<!DOCTYPE Contacts [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<Contacts><Contact><Email>&x;</Email></Contact></Contacts>\n',
+      ),
     /DOCTYPE/,
   ],
   [
@@ -50,12 +58,36 @@ const cases: [string, () => string, RegExp][] = [
       ),
     /DOCTYPE/,
   ],
-  ['XML with an undefined entity', () => file('entity.xml', '<Contacts><Contact><Email>&nope;</Email></Contact></Contacts>'), /not well-formed/],
-  ['an unterminated quote', () => file('quote.csv', 'username,email\nann,ann@example.com\n"bob,bob@example.com\ncid,cid@example.com\n'), /line 3: .*unterminated quote/],
-  ['10,000 columns', () => file('wide.csv', `${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\n${'x,'.repeat(9999)}x\n`), /10,000 columns/],
-  ['a header with no recognisable field', () => file('nofield.csv', 'alpha,beta,gamma\n1,2,3\n4,5,6\n'), /no column of the header is a username or email/],
-  ['legacy .xls', () => file('old.xls', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)])), /\.xls/],
-  ['truncated JSON', () => file('cut.json', '[{"email":"a@example.com","user_id":"1"},{"email":"b@exa'), /truncated|not well-formed/],
+  [
+    'XML with an undefined entity',
+    () => file('entity.xml', '<Contacts><Contact><Email>&nope;</Email></Contact></Contacts>'),
+    /not well-formed/,
+  ],
+  [
+    'an unterminated quote',
+    () => file('quote.csv', 'username,email\nann,ann@example.com\n"bob,bob@example.com\ncid,cid@example.com\n'),
+    /line 3: .*unterminated quote/,
+  ],
+  [
+    '10,000 columns',
+    () => file('wide.csv', `${Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',')}\n${'x,'.repeat(9999)}x\n`),
+    /10,000 columns/,
+  ],
+  [
+    'a header with no recognisable field',
+    () => file('nofield.csv', 'alpha,beta,gamma\n1,2,3\n4,5,6\n'),
+    /no column of the header is a username or email/,
+  ],
+  [
+    'legacy .xls',
+    () => file('old.xls', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)])),
+    /\.xls/,
+  ],
+  [
+    'truncated JSON',
+    () => file('cut.json', '[{"email":"a@example.com","user_id":"1"},{"email":"b@exa'),
+    /truncated|not well-formed/,
+  ],
 ];
 
 describe('bad files', () => {
@@ -71,14 +103,22 @@ describe('bad files', () => {
 
   it('convert leaves no half-written output when the input is bad', async () => {
     const out = join(dir, 'out.json');
-    const run = await runUserdeck(['convert', file('late-quote.csv', `username,email\n${'a,a@example.com\n'.repeat(5000)}"never closed\n`), out]);
+    const run = await runUserdeck([
+      'convert',
+      file('late-quote.csv', `username,email\n${'a,a@example.com\n'.repeat(5000)}"never closed\n`),
+      out,
+    ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/line 5002/);
     expect(() => readFileSync(out)).toThrow();
   });
 
   it('bad arguments exit 2 with one line', async () => {
-    for (const args of [['inspect'], ['convert', join(fixtures, 'moodle-users.csv'), join(dir, 'x.pdf')], ['inspect', join(fixtures, 'moodle-users.csv'), '--encoding', 'ebcdic']]) {
+    for (const args of [
+      ['inspect'],
+      ['convert', join(fixtures, 'moodle-users.csv'), join(dir, 'x.pdf')],
+      ['inspect', join(fixtures, 'moodle-users.csv'), '--encoding', 'ebcdic'],
+    ]) {
       const run = await runUserdeck(args);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);

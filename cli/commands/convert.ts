@@ -11,7 +11,12 @@ const command: Command = {
   async run(args, io) {
     const { values, positionals } = parse(
       args,
-      { ...readOptions, 'out-delimiter': { type: 'string' }, 'out-encoding': { type: 'string' }, 'no-escape': { type: 'boolean' } },
+      {
+        ...readOptions,
+        'out-delimiter': { type: 'string' },
+        'out-encoding': { type: 'string' },
+        'no-escape': { type: 'boolean' },
+      },
       { min: 2, max: 2, names: 'FILE and OUT' },
     );
     const read = readSettings(values);
@@ -19,7 +24,8 @@ const command: Command = {
     if (outEncoding !== undefined && !(encodingNames as readonly string[]).includes(outEncoding))
       throw usageError(`--out-encoding must be one of ${encodingNames.join(', ')}`);
     const outDelimiter = values['out-delimiter'] === 'tab' ? '\t' : values['out-delimiter'];
-    if (outDelimiter !== undefined && outDelimiter.length !== 1) throw usageError('--out-delimiter must be one character (or "tab")');
+    if (outDelimiter !== undefined && outDelimiter.length !== 1)
+      throw usageError('--out-delimiter must be one character (or "tab")');
     const [input, output] = positionals as [string, string];
     const result = await guard(() =>
       convertFile(input, output, {

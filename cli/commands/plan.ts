@@ -6,7 +6,8 @@ import { importOptions, planSettings } from './support/import-options';
 import { guard, parse, readSettings, writeJson } from './support/options';
 
 const command: Command = {
-  summary: 'Dry run: classifies every row of a user file as create, update (with the changes), skip, conflict or error against a directory.',
+  summary:
+    'Dry run: classifies every row of a user file as create, update (with the changes), skip, conflict or error against a directory.',
   usage:
     'userdeck plan FILE --url URL --token T [--policy update|skip|update-only] [--passwords keep|set] [--blank-clears] [--json] [--map "Column=field"]…',
   async run(args, io) {
@@ -22,7 +23,9 @@ const command: Command = {
       });
       if (values.json) writeJson(io.stdout, summary);
       else {
-        io.stdout.write(`create ${summary.create}, update ${summary.update}, skip ${summary.skip}, conflict ${summary.conflict}, error ${summary.error}\n`);
+        io.stdout.write(
+          `create ${summary.create}, update ${summary.update}, skip ${summary.skip}, conflict ${summary.conflict}, error ${summary.error}\n`,
+        );
         for (const row of summary.rows) {
           if (row.action === 'create') continue;
           const detail =

@@ -6,7 +6,8 @@ import { connect } from './support/connection';
 import { guard, loadSchemaFile, parse, writeJson } from './support/options';
 
 const command: Command = {
-  summary: "Writes an import template (CSV header, or XLSX with dropdowns, notes and instructions) matching a directory's fields.",
+  summary:
+    "Writes an import template (CSV header, or XLSX with dropdowns, notes and instructions) matching a directory's fields.",
   usage: 'userdeck template --format csv|xlsx --out FILE [--url URL --token T | --schema CACHED.json] [--lang en|es|fr] [--json]',
   async run(args, io) {
     const { values } = parse(

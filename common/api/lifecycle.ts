@@ -358,4 +358,3 @@ export interface GroupCleanupResult {
   count: number;
   groups: { id: string; name: string }[];
 }
-

@@ -3,7 +3,19 @@
  * the browser bridge and the CLI.
  */
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, protocol, safeStorage, screen, session, shell, utilityProcess } from 'electron';
+import {
+  BrowserWindow,
+  Menu,
+  app,
+  dialog,
+  ipcMain,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import { seedDirectory } from '../../cli/commands/seed';
 import { createServices } from '../services';
 import { sampleSeeder } from '../services/local/local-directory';

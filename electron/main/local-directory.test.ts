@@ -20,11 +20,15 @@ const forks: { args: string[]; env: NodeJS.ProcessEnv; serviceName: string }[] =
 const fakeUtilityProcess: UtilityProcessApi = {
   fork(modulePath, args, options) {
     forks.push({ args, env: options.env, serviceName: options.serviceName });
-    const child = spawn(process.execPath, ['--require', join(projectRoot, 'tests/helpers/fake-parent-port.cjs'), 'bin/run-ts.js', modulePath, ...args], {
-      cwd: projectRoot,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', join(projectRoot, 'tests/helpers/fake-parent-port.cjs'), 'bin/run-ts.js', modulePath, ...args],
+      {
+        cwd: projectRoot,
+        env: options.env,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      },
+    );
     const proc = Object.assign(new EventEmitter(), {
       pid: child.pid,
       stdout: child.stdout,
@@ -59,7 +63,10 @@ describe('utilityProcess launcher', () => {
     const launcher = utilityProcessLauncher(fakeUtilityProcess, join(projectRoot, 'electron/main/local-directory-process.ts'));
     const server = await launcher.start({ dataDir, token, onOutput: (line) => lines.push(line) });
 
-    expect(forks[0]).toMatchObject({ args: ['--data', dataDir, '--port', '0', '--host', '127.0.0.1'], serviceName: 'Userdeck Local directory' });
+    expect(forks[0]).toMatchObject({
+      args: ['--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
+      serviceName: 'Userdeck Local directory',
+    });
     expect(forks[0]!.args.join(' ')).not.toContain(token);
     expect(forks[0]!.env.USERDECK_BOOTSTRAP_TOKEN).toBe(token);
     expect(lines.join('\n')).toMatch(/Userdeck directory listening on http:\/\/127\.0\.0\.1:\d+/);
@@ -86,7 +93,9 @@ describe('utilityProcess launcher', () => {
     dirs.push(parent);
     const file = join(parent, 'not-a-folder');
     writeFileSync(file, 'x');
-    await expect(launcher.start({ dataDir: file, token: randomBytes(32).toString('base64url'), onOutput: () => {} })).rejects.toMatchObject({
+    await expect(
+      launcher.start({ dataDir: file, token: randomBytes(32).toString('base64url'), onOutput: () => {} }),
+    ).rejects.toMatchObject({
       code: 'server',
       key: 'errors.localStartFailed',
     });

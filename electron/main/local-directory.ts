@@ -7,7 +7,11 @@ import type { UtilityProcess } from 'electron';
 import { serveArgs, waitForReady, type LocalLauncher } from '../services/local/launcher';
 
 export interface UtilityProcessApi {
-  fork(modulePath: string, args: string[], options: { env: NodeJS.ProcessEnv; stdio: 'pipe'; serviceName: string }): UtilityProcess;
+  fork(
+    modulePath: string,
+    args: string[],
+    options: { env: NodeJS.ProcessEnv; stdio: 'pipe'; serviceName: string },
+  ): UtilityProcess;
 }
 
 export function utilityProcessLauncher(

@@ -25,7 +25,11 @@ async function loadBadges(db: Kysely<Database>, where: { id?: string }, page = {
     .selectFrom('badges')
     .selectAll()
     .select((eb) =>
-      eb.selectFrom('user_badges').whereRef('user_badges.badge_id', '=', 'badges.id').select((e) => e.fn.countAll<number>().as('n')).as('holders'),
+      eb
+        .selectFrom('user_badges')
+        .whereRef('user_badges.badge_id', '=', 'badges.id')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .as('holders'),
     );
   if (where.id) q = q.where('id', '=', where.id);
   const rows = await q
@@ -34,7 +38,14 @@ async function loadBadges(db: Kysely<Database>, where: { id?: string }, page = {
     .limit(page.pageSize)
     .offset((page.page - 1) * page.pageSize)
     .execute();
-  return rows.map((r) => ({ id: r.id, key: r.key, name: r.name, description: r.description, holders: Number(r.holders ?? 0), createdAt: r.created_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    description: r.description,
+    holders: Number(r.holders ?? 0),
+    createdAt: r.created_at,
+  }));
 }
 
 /** The badge catalogue and grants to users. */
@@ -51,8 +62,16 @@ export function badgeRoutes(): AnyRoute[] {
         pageSize: z.coerce.number().int().min(1).max(500).default(100),
       }),
       async handler({ query, ctx }): Promise<Page<Badge>> {
-        const total = await ctx.db.kysely.selectFrom('badges').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-        return { items: await loadBadges(ctx.db.kysely, {}, query), total: Number(total.n), page: query.page, pageSize: query.pageSize };
+        const total = await ctx.db.kysely
+          .selectFrom('badges')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
+        return {
+          items: await loadBadges(ctx.db.kysely, {}, query),
+          total: Number(total.n),
+          page: query.page,
+          pageSize: query.pageSize,
+        };
       },
     }),
     route({
@@ -71,7 +90,14 @@ export function badgeRoutes(): AnyRoute[] {
           const now = ctx.clock.now().toISOString();
           await trx
             .insertInto('badges')
-            .values({ id, key: body.key, name: body.name, description: body.description ?? null, created_at: now, updated_at: now })
+            .values({
+              id,
+              key: body.key,
+              name: body.name,
+              description: body.description ?? null,
+              created_at: now,
+              updated_at: now,
+            })
             .execute();
           await appendActivity(trx, ctx.clock, principal!.actor, { action: 'badge.created', targetType: 'badge', targetId: id });
         });
@@ -96,7 +122,11 @@ export function badgeRoutes(): AnyRoute[] {
             .set({ ...body, updated_at: ctx.clock.now().toISOString() })
             .where('id', '=', row.id)
             .execute();
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'badge.updated', targetType: 'badge', targetId: row.id });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'badge.updated',
+            targetType: 'badge',
+            targetId: row.id,
+          });
         });
         return (await loadBadges(ctx.db.kysely, { id: params.id }))[0];
       },
@@ -115,7 +145,11 @@ export function badgeRoutes(): AnyRoute[] {
           if (!row) throw notFound('badge');
           await trx.deleteFrom('user_badges').where('badge_id', '=', row.id).execute();
           await trx.deleteFrom('badges').where('id', '=', row.id).execute();
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'badge.deleted', targetType: 'badge', targetId: row.id });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'badge.deleted',
+            targetType: 'badge',
+            targetId: row.id,
+          });
         });
         return undefined;
       },

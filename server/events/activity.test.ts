@@ -38,7 +38,9 @@ describeBackends('activity log and access events', (backend) => {
     await dir.call('POST', '/api/v1/roles', { key: 'app_events', name: 'Application events', permissions: ['events.ingest'] });
     const token = await dir.call('POST', '/api/v1/tokens', { name: 'intranet', role: 'app_events' });
     app = { id: token.body.id, token: token.body.token };
-    ann = (await dir.call('POST', '/api/v1/users', { username: 'ann', email: 'ann@example.org', firstName: 'Ann', lastName: 'Lee' })).body.id;
+    ann = (
+      await dir.call('POST', '/api/v1/users', { username: 'ann', email: 'ann@example.org', firstName: 'Ann', lastName: 'Lee' })
+    ).body.id;
   });
   afterAll(() => dir?.close());
 
@@ -53,11 +55,18 @@ describeBackends('activity log and access events', (backend) => {
     expect(res.body).toEqual({ accepted: 3, rejected: [{ index: 3, code: 'unknownUser', message: 'no such user' }] });
     const bad = await ingest(app.token, [{ userId: ann, username: 'ann', type: 'click', name: '' }]);
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['events.0.type', 'events.0.name']));
-    const tooMany = await ingest(app.token, Array.from({ length: 1001 }, () => ({ userId: ann, type: 'page', name: '/' })));
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['events.0.type', 'events.0.name']),
+    );
+    const tooMany = await ingest(
+      app.token,
+      Array.from({ length: 1001 }, () => ({ userId: ann, type: 'page', name: '/' })),
+    );
     expect(tooMany.status).toBe(400);
     // The application's token can record, not read.
-    expect((await request(`${dir.url}/api/v1/users/${ann}`, 'GET', undefined, { authorization: `Bearer ${app.token}` })).status).toBe(403);
+    expect(
+      (await request(`${dir.url}/api/v1/users/${ann}`, 'GET', undefined, { authorization: `Bearer ${app.token}` })).status,
+    ).toBe(403);
   });
 
   it("shows a user's last access: when, per day and the latest pages", async () => {
@@ -83,10 +92,22 @@ describeBackends('activity log and access events', (backend) => {
     await dir.call('PATCH', `/api/v1/users/${ann}`, { firstName: 'Anna', phone: '+1 555 0100' });
     await dir.call('PATCH', `/api/v1/users/${ann}`, { roles: ['auditor'] });
     await dir.call('POST', `/api/v1/users/${ann}/deactivate`, {});
-    await dir.call('POST', '/api/v1/users/batch', { rows: [{ key: 'i1', action: 'create', user: { username: 'imported', email: 'imp@example.org', firstName: 'Im', lastName: 'Port' } }] });
+    await dir.call('POST', '/api/v1/users/batch', {
+      rows: [
+        {
+          key: 'i1',
+          action: 'create',
+          user: { username: 'imported', email: 'imp@example.org', firstName: 'Im', lastName: 'Port' },
+        },
+      ],
+    });
     const timeline = (await dir.call('GET', `/api/v1/users/${ann}/activity?pageSize=3`)).body;
     expect(timeline.items).toHaveLength(3);
-    expect(timeline.items[0]).toMatchObject({ action: 'user.deactivated', actor: { type: 'token', name: 'bootstrap' }, target: { type: 'user', id: ann } });
+    expect(timeline.items[0]).toMatchObject({
+      action: 'user.deactivated',
+      actor: { type: 'token', name: 'bootstrap' },
+      target: { type: 'user', id: ann },
+    });
     expect(typeof timeline.items[0].at).toBe('string');
     const next = (await dir.call('GET', `/api/v1/users/${ann}/activity?pageSize=3&before=${timeline.nextBefore}`)).body;
     expect(next.items[0].id).toBeLessThan(timeline.items[2].id);
@@ -95,7 +116,11 @@ describeBackends('activity log and access events', (backend) => {
     expect(JSON.stringify(updates)).not.toContain('555');
     const byApp = (await dir.call('GET', `/api/v1/activity?actorId=${app.id}`)).body.items;
     expect(byApp).toHaveLength(3);
-    expect(byApp.every((e: { action: string; actor: { name: string } }) => e.action.startsWith('access.') && e.actor.name === 'intranet')).toBe(true);
+    expect(
+      byApp.every(
+        (e: { action: string; actor: { name: string } }) => e.action.startsWith('access.') && e.actor.name === 'intranet',
+      ),
+    ).toBe(true);
     const dated = (await dir.call('GET', `/api/v1/users/${ann}/activity?type=access&from=2025-09-09&to=2025-09-09`)).body.items;
     expect(dated.map((e: { data: { name: string } }) => e.data.name)).toEqual(['export']);
     const imported = (await dir.call('GET', '/api/v1/activity?type=user.created&pageSize=1')).body.items[0];
@@ -115,8 +140,16 @@ describeBackends('activity log and access events', (backend) => {
   });
 
   it('answers the dashboard stats from SQL aggregates', async () => {
-    const login = await dir.call('POST', '/api/v1/users', { username: 'stat', email: 'stat@example.org', firstName: 'St', lastName: 'At', password: 'stat-password-1' });
-    expect((await request(`${dir.url}/api/v1/auth/login`, 'POST', { username: 'stat', password: 'stat-password-1' })).status).toBe(200);
+    const login = await dir.call('POST', '/api/v1/users', {
+      username: 'stat',
+      email: 'stat@example.org',
+      firstName: 'St',
+      lastName: 'At',
+      password: 'stat-password-1',
+    });
+    expect(
+      (await request(`${dir.url}/api/v1/auth/login`, 'POST', { username: 'stat', password: 'stat-password-1' })).status,
+    ).toBe(200);
     const group = (await dir.call('POST', '/api/v1/groups', { name: 'Stats group' })).body;
     await dir.call('POST', `/api/v1/groups/${group.id}/members`, { userIds: [login.body.id, ann] });
     const stats = (await dir.call('GET', '/api/v1/stats?days=2')).body;

@@ -52,7 +52,10 @@ export async function activityPage(
     .orderBy('a.seq', 'desc')
     .limit(filter.pageSize + 1);
   if (scope) q = q.where(scope);
-  if (filter.type) q = filter.type.includes('.') ? q.where('a.action', '=', filter.type) : q.where('a.action', 'like', `${filter.type.replace(/[%_\\]/g, '')}.%`);
+  if (filter.type)
+    q = filter.type.includes('.')
+      ? q.where('a.action', '=', filter.type)
+      : q.where('a.action', 'like', `${filter.type.replace(/[%_\\]/g, '')}.%`);
   if (filter.from) q = q.where('a.at', '>=', isoBound(filter.from, 'from', false));
   if (filter.to) q = q.where('a.at', '<=', isoBound(filter.to, 'to', true));
   if (filter.before) q = q.where('a.seq', '<', filter.before);

@@ -51,7 +51,11 @@ export function eventRoutes(): AnyRoute[] {
         const known = new Map<string, string>();
         const anonymized = new Set<string>();
         for (let i = 0; i < ids.length; i += 500)
-          for (const r of await db.selectFrom('users').select(['id', 'anonymized_at']).where('id', 'in', ids.slice(i, i + 500)).execute()) {
+          for (const r of await db
+            .selectFrom('users')
+            .select(['id', 'anonymized_at'])
+            .where('id', 'in', ids.slice(i, i + 500))
+            .execute()) {
             known.set(`id:${r.id}`, r.id);
             if (r.anonymized_at) anonymized.add(r.id);
           }
@@ -99,7 +103,8 @@ export function eventRoutes(): AnyRoute[] {
       params: idParams,
       query: activityQuery,
       async handler({ params, query, ctx }) {
-        if (!(await ctx.db.kysely.selectFrom('users').select('id').where('id', '=', params.id).executeTakeFirst())) throw notFound('user');
+        if (!(await ctx.db.kysely.selectFrom('users').select('id').where('id', '=', params.id).executeTakeFirst()))
+          throw notFound('user');
         return activityPage(ctx.db.kysely, query, aboutUser(params.id));
       },
     }),

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import type { Form, FormAnswer, FormField } from '../../common/api/lifecycle';
 import { customFieldDefinitionSchema } from '../../common/users/fields';
 import type { CustomFieldValue } from '../../common/users/user';
-import { customFieldProblems, isBlank, parseBoolean, parseIsoDate, parseNumber, type FieldProblem } from '../../common/users/validation';
+import {
+  customFieldProblems,
+  isBlank,
+  parseBoolean,
+  parseIsoDate,
+  parseNumber,
+  type FieldProblem,
+} from '../../common/users/validation';
 import type { Database } from '../db/schema';
 import type { FormsTable } from '../db/schema-lifecycle';
 
@@ -49,7 +56,11 @@ export async function loadForms(db: Kysely<Database>, ids: string[]): Promise<Fo
     .selectFrom('forms')
     .selectAll()
     .select((eb) =>
-      eb.selectFrom('form_answers').whereRef('form_answers.form_id', '=', 'forms.id').select((e) => e.fn.countAll<number>().as('n')).as('answers'),
+      eb
+        .selectFrom('form_answers')
+        .whereRef('form_answers.form_id', '=', 'forms.id')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .as('answers'),
     )
     .where('id', 'in', ids)
     .execute();
@@ -88,7 +99,10 @@ export async function answersOf(
   where: { formId?: string; userId?: string },
   page: { page: number; pageSize: number },
 ): Promise<{ items: FormAnswer[]; total: number }> {
-  let base = db.selectFrom('form_answers').innerJoin('forms', 'forms.id', 'form_answers.form_id').leftJoin('users', 'users.id', 'form_answers.user_id');
+  let base = db
+    .selectFrom('form_answers')
+    .innerJoin('forms', 'forms.id', 'form_answers.form_id')
+    .leftJoin('users', 'users.id', 'form_answers.user_id');
   if (where.formId) base = base.where('form_answers.form_id', '=', where.formId);
   if (where.userId) base = base.where('form_answers.user_id', '=', where.userId);
   const rows = await base

@@ -43,7 +43,10 @@ export function formRoutes(): AnyRoute[] {
           .limit(query.pageSize)
           .offset((query.page - 1) * query.pageSize)
           .execute();
-        const total = await db.selectFrom('forms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        const total = await db
+          .selectFrom('forms')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
         return {
           items: await loadForms(
             db,
@@ -154,7 +157,11 @@ export function formRoutes(): AnyRoute[] {
           if (!row) throw notFound('form');
           await trx.deleteFrom('form_answers').where('form_id', '=', row.id).execute();
           await trx.deleteFrom('forms').where('id', '=', row.id).execute();
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'form.deleted', targetType: 'form', targetId: row.id });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'form.deleted',
+            targetType: 'form',
+            targetId: row.id,
+          });
         });
         return undefined;
       },
@@ -202,7 +209,8 @@ export function formRoutes(): AnyRoute[] {
       params: idParams,
       query: paging,
       async handler({ params, query, ctx }): Promise<Page<FormAnswer>> {
-        if (!(await ctx.db.kysely.selectFrom('users').select('id').where('id', '=', params.id).executeTakeFirst())) throw notFound('user');
+        if (!(await ctx.db.kysely.selectFrom('users').select('id').where('id', '=', params.id).executeTakeFirst()))
+          throw notFound('user');
         return { ...(await answersOf(ctx.db.kysely, { userId: params.id }, query)), page: query.page, pageSize: query.pageSize };
       },
     }),

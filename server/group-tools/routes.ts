@@ -21,7 +21,9 @@ export function groupToolRoutes(): AnyRoute[] {
           const empty = await trx
             .selectFrom('groups')
             .select(['id', 'name'])
-            .where(({ not, exists, selectFrom }) => not(exists(selectFrom('group_members').select('user_id').whereRef('group_members.group_id', '=', 'groups.id'))))
+            .where(({ not, exists, selectFrom }) =>
+              not(exists(selectFrom('group_members').select('user_id').whereRef('group_members.group_id', '=', 'groups.id'))),
+            )
             .orderBy('name_lower')
             .execute();
           if (!body.dryRun && empty.length) {
@@ -31,7 +33,9 @@ export function groupToolRoutes(): AnyRoute[] {
                 .deleteFrom('groups')
                 .where('id', 'in', ids.slice(i, i + 500))
                 // A member added meanwhile keeps its group.
-                .where(({ not, exists, selectFrom }) => not(exists(selectFrom('group_members').select('user_id').whereRef('group_members.group_id', '=', 'groups.id'))))
+                .where(({ not, exists, selectFrom }) =>
+                  not(exists(selectFrom('group_members').select('user_id').whereRef('group_members.group_id', '=', 'groups.id'))),
+                )
                 .execute();
             await appendActivity(trx, ctx.clock, principal!.actor, { action: 'groups.cleanedUp', data: { deleted: ids.length } });
           }
@@ -51,7 +55,16 @@ export function groupToolRoutes(): AnyRoute[] {
         return csvStream(['id', 'name', 'description', 'active', 'members', 'owner', 'createdAt'], async function* () {
           let after = '';
           for (;;) {
-            const rows = await sql<{ id: string; name: string; name_lower: string; description: string | null; active: number; members: number | string; owner: string | null; created_at: string }>`
+            const rows = await sql<{
+              id: string;
+              name: string;
+              name_lower: string;
+              description: string | null;
+              active: number;
+              members: number | string;
+              owner: string | null;
+              created_at: string;
+            }>`
               select g.id, g.name, g.name_lower, g.description, g.active, g.created_at, o.username as owner,
                 (select count(*) from group_members m where m.group_id = g.id) as members
               from groups g left join users o on o.id = g.owner_id
@@ -76,7 +89,12 @@ export function groupToolRoutes(): AnyRoute[] {
           const group = await trx.selectFrom('groups').select(['id', 'version']).where('id', '=', params.id).executeTakeFirst();
           if (!group) throw notFound('group');
           if (body.userId) {
-            const user = await trx.selectFrom('users').select('id').where('id', '=', body.userId).where('deleted_at', 'is', null).executeTakeFirst();
+            const user = await trx
+              .selectFrom('users')
+              .select('id')
+              .where('id', '=', body.userId)
+              .where('deleted_at', 'is', null)
+              .executeTakeFirst();
             if (!user) throw badRequest('the owner must be an existing user', [{ field: 'userId', code: 'notFound' }]);
           }
           await trx
@@ -84,7 +102,12 @@ export function groupToolRoutes(): AnyRoute[] {
             .set({ owner_id: body.userId, version: group.version + 1, updated_at: ctx.clock.now().toISOString() })
             .where('id', '=', group.id)
             .execute();
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'group.ownerChanged', targetType: 'group', targetId: group.id, data: { owner: body.userId } });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'group.ownerChanged',
+            targetType: 'group',
+            targetId: group.id,
+            data: { owner: body.userId },
+          });
           return { id: group.id, ownerId: body.userId };
         });
       },

@@ -29,8 +29,17 @@ describeBackends('impersonation', (backend) => {
     await user('boss', ['administrator']);
     await user('helper', ['end_user']);
     // A support role: may impersonate, but holds far fewer rights than an administrator.
-    expect((await dir.call('POST', '/api/v1/roles', { key: 'support', name: 'Support', permissions: ['users.read', 'users.impersonate'] })).status).toBe(201);
-    for (const role of ['support', 'user_group_admin']) tokens[role] = (await dir.call('POST', '/api/v1/tokens', { name: role, role })).body.token;
+    expect(
+      (
+        await dir.call('POST', '/api/v1/roles', {
+          key: 'support',
+          name: 'Support',
+          permissions: ['users.read', 'users.impersonate'],
+        })
+      ).status,
+    ).toBe(201);
+    for (const role of ['support', 'user_group_admin'])
+      tokens[role] = (await dir.call('POST', '/api/v1/tokens', { name: role, role })).body.token;
   });
   afterAll(() => dir?.close());
 
@@ -66,7 +75,11 @@ describeBackends('impersonation', (backend) => {
       expect(textOf(page.html), path).toContain('You are impersonating Ann Lee — Exit');
     }
     await admin.get('/portal/change-password');
-    const change = await admin.submit('/portal/change-password', { currentPassword: 'x', newPassword: 'hijack-pass-1', confirmPassword: 'hijack-pass-1' });
+    const change = await admin.submit('/portal/change-password', {
+      currentPassword: 'x',
+      newPassword: 'hijack-pass-1',
+      confirmPassword: 'hijack-pass-1',
+    });
     expect(change.status).toBe(403);
     expect(textOf(change.html)).toContain('you can look but not change anything');
 
@@ -82,7 +95,12 @@ describeBackends('impersonation', (backend) => {
     expect((await admin.get('/portal/account')).url).toContain('/portal/sign-in');
 
     const log = (await dir.call('GET', `/api/v1/users/${ids.ann}/activity?type=impersonation`)).body.items;
-    expect(log.map((e: { action: string }) => e.action)).toEqual(['impersonation.ended', 'impersonation.started', 'impersonation.requested', 'impersonation.requested']);
+    expect(log.map((e: { action: string }) => e.action)).toEqual([
+      'impersonation.ended',
+      'impersonation.started',
+      'impersonation.requested',
+      'impersonation.requested',
+    ]);
     expect(log[1].data.reason).toBe('cannot see her forms');
     expect(log[1].actor).toMatchObject({ type: 'token', name: 'bootstrap' });
   });

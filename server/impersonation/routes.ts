@@ -58,7 +58,10 @@ export function impersonationRoutes(): AnyRoute[] {
             data: { reason: body.reason },
           });
           const base = await loadBaseUrl(trx);
-          return { url: `${base}${portalPath.impersonate}?token=${encodeURIComponent(issued!.token)}`, expiresAt: issued!.expiresAt };
+          return {
+            url: `${base}${portalPath.impersonate}?token=${encodeURIComponent(issued!.token)}`,
+            expiresAt: issued!.expiresAt,
+          };
         });
       },
     }),

@@ -36,7 +36,13 @@ describeBackends('bulk jobs', (backend) => {
       const rows = Array.from({ length: Math.min(1000, count - start) }, (_, i) => ({
         key: `${prefix}-${start + i}`,
         action: 'create',
-        user: { username: `${prefix}${start + i}`, email: `${prefix}${start + i}@example.org`, firstName: 'Bulk', lastName: `User ${start + i}`, ...extra },
+        user: {
+          username: `${prefix}${start + i}`,
+          email: `${prefix}${start + i}@example.org`,
+          firstName: 'Bulk',
+          lastName: `User ${start + i}`,
+          ...extra,
+        },
       }));
       const res = await dir.call('POST', '/api/v1/users/batch', { rows });
       expect(res.status, res.text).toBe(200);
@@ -61,12 +67,16 @@ describeBackends('bulk jobs', (backend) => {
     const preview = await dir.call('POST', '/api/v1/jobs', { action: 'deactivate', filter: { tags: 'preview' }, dryRun: true });
     expect(preview.status, preview.text).toBe(200);
     expect(preview.body).toMatchObject({ action: 'deactivate', total: 30, change: 28, skip: 2, fail: 0 });
-    expect(preview.body.reasons).toEqual([{ status: 'skipped', code: 'alreadyInactive', message: 'the user is already inactive', count: 2 }]);
+    expect(preview.body.reasons).toEqual([
+      { status: 'skipped', code: 'alreadyInactive', message: 'the user is already inactive', count: 2 },
+    ]);
     expect((await dir.call('GET', '/api/v1/users?tags=preview&status=active')).body.total).toBe(28);
     const onIds = await dir.call('POST', '/api/v1/jobs', { action: 'activate', userIds: [ids[0], 'no-such-user'], dryRun: true });
     expect(onIds.body).toMatchObject({ total: 2, change: 1, fail: 1 });
     expect(onIds.body.reasons[0]).toMatchObject({ status: 'failed', code: 'notFound' });
-    expect((await dir.call('GET', '/api/v1/jobs?pageSize=100')).body.items.every((j: { action: string }) => j.action !== 'deactivate')).toBe(true);
+    expect(
+      (await dir.call('GET', '/api/v1/jobs?pageSize=100')).body.items.every((j: { action: string }) => j.action !== 'deactivate'),
+    ).toBe(true);
   });
 
   it('refuses bad requests naming the field, and actions beyond the caller’s permissions', async () => {
@@ -76,7 +86,11 @@ describeBackends('bulk jobs', (backend) => {
     const noTags = await dir.call('POST', '/api/v1/jobs', { action: 'addTags', params: { tags: [] }, filter: {} });
     expect(noTags.status).toBe(400);
     expect(noTags.body.errors[0].field).toBe('params.tags');
-    const unknownGroup = await dir.call('POST', '/api/v1/jobs', { action: 'addGroups', params: { groups: ['No such group'] }, filter: {} });
+    const unknownGroup = await dir.call('POST', '/api/v1/jobs', {
+      action: 'addGroups',
+      params: { groups: ['No such group'] },
+      filter: {},
+    });
     expect(unknownGroup.body.errors[0].field).toBe('params.groups');
     const badFilter = await dir.call('POST', '/api/v1/jobs', { action: 'activate', filter: { registeredFrom: 'yesterday' } });
     expect(badFilter.status).toBe(400);
@@ -89,7 +103,11 @@ describeBackends('bulk jobs', (backend) => {
     const implementer = await as('implementer', 'POST', '/api/v1/jobs', { action: 'delete', userIds: ['a'] });
     expect(implementer.status).toBe(403);
     expect(implementer.body.permission).toBe('users.delete');
-    const escalate = await as('user_group_admin', 'POST', '/api/v1/jobs', { action: 'addRoles', params: { roles: ['administrator'] }, userIds: ['a'] });
+    const escalate = await as('user_group_admin', 'POST', '/api/v1/jobs', {
+      action: 'addRoles',
+      params: { roles: ['administrator'] },
+      userIds: ['a'],
+    });
     expect(escalate.status).toBe(403);
     expect(escalate.body.permission).toBe('roles.assign');
   });
@@ -97,7 +115,11 @@ describeBackends('bulk jobs', (backend) => {
   it('runs an action on 1,200 matching users in SQL batches, with progress, per-user results and a CSV', async () => {
     await seed('big', 1200, { tags: ['cohort'] });
     const started = Date.now();
-    const res = await dir.call('POST', '/api/v1/jobs', { action: 'addTags', params: { tags: ['reviewed'] }, filter: { tags: 'cohort' } });
+    const res = await dir.call('POST', '/api/v1/jobs', {
+      action: 'addTags',
+      params: { tags: ['reviewed'] },
+      filter: { tags: 'cohort' },
+    });
     expect(res.status).toBe(202);
     expect(res.headers.get('location')).toBe(`/api/v1/jobs/${res.body.id}`);
     expect(res.body).toMatchObject({ action: 'addTags', status: 'running', total: 1200 });
@@ -123,7 +145,11 @@ describeBackends('bulk jobs', (backend) => {
     const slow = await startTestDirectory(backend, { clock, background: { chunkSize: 10, chunkPauseMs: 100 } });
     try {
       await slow.call('POST', '/api/v1/users/batch', {
-        rows: Array.from({ length: 200 }, (_, i) => ({ key: `s${i}`, action: 'create', user: { username: `slow${i}`, email: `slow${i}@example.org`, firstName: 'S', lastName: 'L' } })),
+        rows: Array.from({ length: 200 }, (_, i) => ({
+          key: `s${i}`,
+          action: 'create',
+          user: { username: `slow${i}`, email: `slow${i}@example.org`, firstName: 'S', lastName: 'L' },
+        })),
       });
       const res = await slow.call('POST', '/api/v1/jobs', { action: 'deactivate', filter: { q: 'slow' } });
       await new Promise((r) => setTimeout(r, 250));
@@ -151,7 +177,9 @@ describeBackends('bulk jobs', (backend) => {
     const by = { userIds: ids };
     expect(await run({ action: 'addGroups', params: { groups: ['Bulk group'] }, ...by })).toMatchObject({ done: 6 });
     expect((await dir.call('GET', `/api/v1/groups/${group.id}`)).body.memberCount).toBe(6);
-    expect(await run({ action: 'removeGroups', params: { groups: [group.id] }, userIds: ids.slice(0, 2) })).toMatchObject({ done: 2 });
+    expect(await run({ action: 'removeGroups', params: { groups: [group.id] }, userIds: ids.slice(0, 2) })).toMatchObject({
+      done: 2,
+    });
     expect(await run({ action: 'addRoles', params: { roles: ['auditor'] }, ...by })).toMatchObject({ done: 6 });
     expect(await run({ action: 'removeRoles', params: { roles: ['end_user'] }, ...by })).toMatchObject({ done: 6 });
     expect((await dir.call('GET', `/api/v1/users/${ids[0]}`)).body.roles).toEqual(['auditor']);
@@ -168,9 +196,14 @@ describeBackends('bulk jobs', (backend) => {
     expect(await run({ action: 'invite', userIds: [ids[0]] })).toMatchObject({ done: 1 });
     expect((await dir.call('GET', `/api/v1/users/${ids[0]}`)).body).toMatchObject({ enrollment: 'sent', invitationResends: 1 });
     expect(await run({ action: 'resetPassword', userIds: ids.slice(0, 3) })).toMatchObject({ done: 3 });
-    expect((await dir.call('GET', `/api/v1/outbox?userId=${ids[1]}`)).body.items.map((m: { kind: string }) => m.kind).sort()).toEqual(['invitation', 'passwordReset']);
+    expect(
+      (await dir.call('GET', `/api/v1/outbox?userId=${ids[1]}`)).body.items.map((m: { kind: string }) => m.kind).sort(),
+    ).toEqual(['invitation', 'passwordReset']);
     expect(await run({ action: 'ban', params: { reason: 'bulk spam' }, userIds: [ids[5]] })).toMatchObject({ done: 1 });
-    expect((await dir.call('GET', `/api/v1/users/${ids[5]}`)).body).toMatchObject({ inactiveReason: 'banned', statusNote: 'bulk spam' });
+    expect((await dir.call('GET', `/api/v1/users/${ids[5]}`)).body).toMatchObject({
+      inactiveReason: 'banned',
+      statusNote: 'bulk spam',
+    });
     expect(await run({ action: 'delete', userIds: ids.slice(3) })).toMatchObject({ done: 3 });
     expect(await run({ action: 'restore', filter: { q: 'act' } })).toMatchObject({ total: 3, done: 3 });
     expect(await run({ action: 'delete', userIds: [ids[4]] })).toMatchObject({ done: 1 });
@@ -178,12 +211,24 @@ describeBackends('bulk jobs', (backend) => {
     const anonymized = await run({ action: 'anonymize', params: { confirm: true }, userIds: [ids[3]] });
     expect(anonymized).toMatchObject({ done: 1 });
     const listed = (await dir.call('GET', `/api/v1/jobs?status=done&pageSize=500`)).body;
-    expect(listed.items.find((j: { id: string }) => j.id === anonymized.id)).toMatchObject({ action: 'anonymize', createdBy: { type: 'token' } });
+    expect(listed.items.find((j: { id: string }) => j.id === anonymized.id)).toMatchObject({
+      action: 'anonymize',
+      createdBy: { type: 'token' },
+    });
   });
 
   it('exports the selected users as CSV with the chosen columns, formula cells escaped', async () => {
-    await dir.call('POST', '/api/v1/users', { username: 'formula', email: 'formula@example.org', firstName: '=HYPERLINK("x")', lastName: 'Doe, Jr' });
-    const job = await run({ action: 'export', params: { columns: ['username', 'firstName', 'lastName', 'tags'] }, filter: { q: 'formula' } });
+    await dir.call('POST', '/api/v1/users', {
+      username: 'formula',
+      email: 'formula@example.org',
+      firstName: '=HYPERLINK("x")',
+      lastName: 'Doe, Jr',
+    });
+    const job = await run({
+      action: 'export',
+      params: { columns: ['username', 'firstName', 'lastName', 'tags'] },
+      filter: { q: 'formula' },
+    });
     expect(job).toMatchObject({ done: 1 });
     const file = await csv(`/api/v1/jobs/${job.id}/export.csv`);
     expect(file).toBe('username,firstName,lastName,tags\r\nformula,"\'=HYPERLINK(""x"")","Doe, Jr",\r\n');

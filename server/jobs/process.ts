@@ -45,7 +45,13 @@ export async function processChunk(ctx: ServerContext, jobId: string, chunk: num
   }
 }
 
-async function processItems(ctx: ServerContext, jobId: string, chunk: number, worker: string, onlySeq: number | null): Promise<ChunkReport> {
+async function processItems(
+  ctx: ServerContext,
+  jobId: string,
+  chunk: number,
+  worker: string,
+  onlySeq: number | null,
+): Promise<ChunkReport> {
   let mail = false;
   const report = await ctx.db.kysely.transaction().execute(async (trx) => {
     const job = await trx.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst();

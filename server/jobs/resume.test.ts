@@ -98,7 +98,10 @@ describeBackends('jobs survive a crash', (backend) => {
     const outbox = (await call('GET', '/api/v1/outbox?pageSize=500')).body;
     expect(outbox.total).toBe(400);
     expect(new Set(outbox.items.map((m: { to: string }) => m.to)).size).toBe(400);
-    const users = (await call('GET', '/api/v1/users?q=resume&pageSize=500')).body.items as { enrollment: string; invitationResends: number }[];
+    const users = (await call('GET', '/api/v1/users?q=resume&pageSize=500')).body.items as {
+      enrollment: string;
+      invitationResends: number;
+    }[];
     expect(users).toHaveLength(400);
     expect(users.every((u) => u.enrollment === 'sent' && u.invitationResends === 0)).toBe(true);
     const log = (await call('GET', '/api/v1/activity?type=user.invited&pageSize=500')).body.items as { target: { id: string } }[];
@@ -124,7 +127,13 @@ describe.skipIf(!inject('pgUrl'))('several instances on one PostgreSQL database'
     const start = () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'userdeck-multi-'));
       dirs.push(dataDir);
-      return startServer({ dataDir, databaseUrl: db.url, bootstrapToken: adminToken, clock, background: { chunkSize: 50, chunkPauseMs: 150 } });
+      return startServer({
+        dataDir,
+        databaseUrl: db.url,
+        bootstrapToken: adminToken,
+        clock,
+        background: { chunkSize: 50, chunkPauseMs: 150 },
+      });
     };
     const first = await start();
     const call = (s: RunningServer, method: string, path: string, body?: unknown) =>
@@ -132,7 +141,13 @@ describe.skipIf(!inject('pgUrl'))('several instances on one PostgreSQL database'
     const rows = Array.from({ length: 600 }, (_, i) => ({
       key: `m${i}`,
       action: 'create',
-      user: { username: `multi${i}`, email: `multi${i}@example.org`, firstName: 'Mul', lastName: 'Ti', ...(i < 5 ? { expiresAt: '2025-07-02' } : {}) },
+      user: {
+        username: `multi${i}`,
+        email: `multi${i}@example.org`,
+        firstName: 'Mul',
+        lastName: 'Ti',
+        ...(i < 5 ? { expiresAt: '2025-07-02' } : {}),
+      },
     }));
     expect((await call(first, 'POST', '/api/v1/users/batch', { rows })).status).toBe(200);
     await first.close();
@@ -148,11 +163,17 @@ describe.skipIf(!inject('pgUrl'))('several instances on one PostgreSQL database'
     }
     await new Promise((r) => setTimeout(r, 1500));
     expect(await sweeps()).toHaveLength(1);
-    const deactivated = (await call(b, 'GET', '/api/v1/activity?type=user.deactivated&pageSize=100')).body.items as { target: { id: string } }[];
+    const deactivated = (await call(b, 'GET', '/api/v1/activity?type=user.deactivated&pageSize=100')).body.items as {
+      target: { id: string };
+    }[];
     expect(deactivated).toHaveLength(5);
     expect(new Set(deactivated.map((e) => e.target.id)).size).toBe(5);
 
-    const created = await call(a, 'POST', '/api/v1/jobs', { action: 'addTags', params: { tags: ['shared'] }, filter: { q: 'multi', status: 'active' } });
+    const created = await call(a, 'POST', '/api/v1/jobs', {
+      action: 'addTags',
+      params: { tags: ['shared'] },
+      filter: { q: 'multi', status: 'active' },
+    });
     expect(created.status, created.text).toBe(202);
     let job = created.body;
     for (let i = 0; job.status === 'running'; i++) {
@@ -164,7 +185,10 @@ describe.skipIf(!inject('pgUrl'))('several instances on one PostgreSQL database'
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
     try {
-      const workers = await client.query<{ worker: string; n: string }>('select worker, count(*) as n from job_items where job_id = $1 group by worker', [job.id]);
+      const workers = await client.query<{ worker: string; n: string }>(
+        'select worker, count(*) as n from job_items where job_id = $1 group by worker',
+        [job.id],
+      );
       // Both instances took chunks.
       expect(workers.rows).toHaveLength(2);
       expect(workers.rows.reduce((sum, r) => sum + Number(r.n), 0)).toBe(595);

@@ -130,7 +130,15 @@ export function jobRoutes(): AnyRoute[] {
             let q = db
               .selectFrom('job_items')
               .leftJoin('users', 'users.id', 'job_items.user_id')
-              .select(['job_items.seq', 'job_items.user_id', 'users.username', 'job_items.status', 'job_items.code', 'job_items.reason', 'job_items.processed_at'])
+              .select([
+                'job_items.seq',
+                'job_items.user_id',
+                'users.username',
+                'job_items.status',
+                'job_items.code',
+                'job_items.reason',
+                'job_items.processed_at',
+              ])
               .where('job_items.job_id', '=', job.id)
               .where('job_items.seq', '>', after);
             if (query.status) q = q.where('job_items.status', '=', query.status);

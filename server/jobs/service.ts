@@ -84,7 +84,13 @@ async function targetOf(ctx: ServerContext, op: AnyBulkOp, request: CreateJobReq
         for (let i = 0; i < ids.length; i += size) yield ids.slice(i, i + size);
       },
       async materialize(trx, jobId, chunkSize) {
-        const rows = ids.map((user_id, i) => ({ job_id: jobId, seq: i + 1, user_id, chunk: Math.floor(i / chunkSize), status: 'pending' as const }));
+        const rows = ids.map((user_id, i) => ({
+          job_id: jobId,
+          seq: i + 1,
+          user_id,
+          chunk: Math.floor(i / chunkSize),
+          status: 'pending' as const,
+        }));
         for (let i = 0; i < rows.length; i += 500)
           await trx
             .insertInto('job_items')
@@ -266,7 +272,12 @@ export async function cancelJob(ctx: ServerContext, principal: Principal, id: st
       }))
       .where('id', '=', id)
       .execute();
-    await appendActivity(trx, ctx.clock, principal.actor, { action: 'job.cancelled', targetType: 'job', targetId: id, data: { pending: n } });
+    await appendActivity(trx, ctx.clock, principal.actor, {
+      action: 'job.cancelled',
+      targetType: 'job',
+      targetId: id,
+      data: { pending: n },
+    });
   });
   return getJob(ctx, id);
 }
@@ -283,7 +294,14 @@ export async function jobResults(
   if (query.status) base = base.where('job_items.status', '=', query.status);
   const rows = await base
     .leftJoin('users', 'users.id', 'job_items.user_id')
-    .select(['job_items.user_id', 'users.username', 'job_items.status', 'job_items.code', 'job_items.reason', 'job_items.processed_at'])
+    .select([
+      'job_items.user_id',
+      'users.username',
+      'job_items.status',
+      'job_items.code',
+      'job_items.reason',
+      'job_items.processed_at',
+    ])
     .orderBy('job_items.seq')
     .limit(query.pageSize)
     .offset((query.page - 1) * query.pageSize)

@@ -48,21 +48,46 @@ export function languageRoutes(): AnyRoute[] {
       tag: 'languages',
       summary: 'Add or change a language',
       params: codeParams,
-      body: z.object({ name: z.string().trim().min(1).max(100), enabled: z.boolean().default(true), position: z.number().int().min(0).max(10_000).optional() }).strict(),
+      body: z
+        .object({
+          name: z.string().trim().min(1).max(100),
+          enabled: z.boolean().default(true),
+          position: z.number().int().min(0).max(10_000).optional(),
+        })
+        .strict(),
       async handler({ params, body, principal, ctx }): Promise<Language> {
         await ctx.db.kysely.transaction().execute(async (trx) => {
           const position =
             body.position ??
-            Number((await trx.selectFrom('languages').select((eb) => eb.fn.max('position').as('p')).executeTakeFirst())?.p ?? -1) + 1;
+            Number(
+              (
+                await trx
+                  .selectFrom('languages')
+                  .select((eb) => eb.fn.max('position').as('p'))
+                  .executeTakeFirst()
+              )?.p ?? -1,
+            ) + 1;
           const values = { name: body.name, enabled: body.enabled ? 1 : 0, position };
           await trx
             .insertInto('languages')
             .values({ code: params.code, ...values })
-            .onConflict((oc) => oc.column('code').doUpdateSet(body.position === undefined ? { name: values.name, enabled: values.enabled } : values))
+            .onConflict((oc) =>
+              oc
+                .column('code')
+                .doUpdateSet(body.position === undefined ? { name: values.name, enabled: values.enabled } : values),
+            )
             .execute();
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'language.saved', targetType: 'language', targetId: params.code });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'language.saved',
+            targetType: 'language',
+            targetId: params.code,
+          });
         });
-        const row = await ctx.db.kysely.selectFrom('languages').selectAll().where('code', '=', params.code).executeTakeFirstOrThrow();
+        const row = await ctx.db.kysely
+          .selectFrom('languages')
+          .selectAll()
+          .where('code', '=', params.code)
+          .executeTakeFirstOrThrow();
         return { code: row.code, name: row.name, enabled: row.enabled === 1 };
       },
     }),
@@ -78,7 +103,11 @@ export function languageRoutes(): AnyRoute[] {
         await ctx.db.kysely.transaction().execute(async (trx) => {
           const result = await trx.deleteFrom('languages').where('code', '=', params.code).executeTakeFirst();
           if (Number(result.numDeletedRows) === 0) throw notFound('language');
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'language.deleted', targetType: 'language', targetId: params.code });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'language.deleted',
+            targetType: 'language',
+            targetId: params.code,
+          });
         });
         return undefined;
       },

@@ -78,8 +78,11 @@ export const anonymizeOp: BulkOp<{ confirm: true }> = {
   params: z.object({ confirm: z.literal(true) }).strict(),
   trash: true,
   async plan(env, ids) {
-    return (await classify(env, ids, { trash: true }, (row) => (row.anonymized_at ? skip('alreadyAnonymized', 'the user is already anonymized') : done)))
-      .outcomes;
+    return (
+      await classify(env, ids, { trash: true }, (row) =>
+        row.anonymized_at ? skip('alreadyAnonymized', 'the user is already anonymized') : done,
+      )
+    ).outcomes;
   },
   async apply(env, ids) {
     await anonymizeUsers(env, ids);

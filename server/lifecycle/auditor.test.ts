@@ -9,7 +9,14 @@ describeBackends('the Auditor', (backend) => {
   beforeAll(async () => {
     dir = await startTestDirectory(backend);
     auditor = (await dir.call('POST', '/api/v1/tokens', { name: 'auditor', role: 'auditor' })).body.token;
-    const user = (await dir.call('POST', '/api/v1/users', { username: 'target', email: 'target@example.org', firstName: 'Tar', lastName: 'Get' })).body;
+    const user = (
+      await dir.call('POST', '/api/v1/users', {
+        username: 'target',
+        email: 'target@example.org',
+        firstName: 'Tar',
+        lastName: 'Get',
+      })
+    ).body;
     userId = user.id;
     version = user.version;
   });
@@ -26,16 +33,32 @@ describeBackends('the Auditor', (backend) => {
     const allowed: string[] = [];
     for (const route of writes) {
       const path = route.url.replace(':id', userId).replace(/:(\w+)/g, 'x');
-      const res = await request(`${dir.url}${path}`, route.method, { confirm: true, reason: 'audit', action: 'delete', userIds: [userId] }, {
-        authorization: `Bearer ${auditor}`,
-      });
-      if (res.status !== 403 || res.body?.permission !== route.access) allowed.push(`${route.method} ${route.url}: ${res.status}`);
+      const res = await request(
+        `${dir.url}${path}`,
+        route.method,
+        { confirm: true, reason: 'audit', action: 'delete', userIds: [userId] },
+        {
+          authorization: `Bearer ${auditor}`,
+        },
+      );
+      if (res.status !== 403 || res.body?.permission !== route.access)
+        allowed.push(`${route.method} ${route.url}: ${res.status}`);
     }
     expect(allowed).toEqual([]);
     const after = (await dir.call('GET', `/api/v1/users/${userId}`)).body;
     expect(after).toMatchObject({ version, active: true, deletedAt: null, anonymizedAt: null });
     // Yet every read is open to it.
-    for (const path of ['/api/v1/users', `/api/v1/users/${userId}/activity`, '/api/v1/jobs', '/api/v1/outbox', '/api/v1/stats', '/api/v1/settings', '/api/v1/trash'])
-      expect((await request(`${dir.url}${path}`, 'GET', undefined, { authorization: `Bearer ${auditor}` })).status, path).toBe(200);
+    for (const path of [
+      '/api/v1/users',
+      `/api/v1/users/${userId}/activity`,
+      '/api/v1/jobs',
+      '/api/v1/outbox',
+      '/api/v1/stats',
+      '/api/v1/settings',
+      '/api/v1/trash',
+    ])
+      expect((await request(`${dir.url}${path}`, 'GET', undefined, { authorization: `Bearer ${auditor}` })).status, path).toBe(
+        200,
+      );
   });
 });

@@ -14,13 +14,20 @@ export async function deleteUser(
   id: string,
   options: { ifMatch?: number; fallbackOwnerId?: string; force?: boolean } = {},
 ): Promise<void> {
-  const outcome = await runUserOp(ctx, principal, deleteOp, id, options.fallbackOwnerId ? { fallbackOwnerId: options.fallbackOwnerId } : {}, {
-    policies: options.force ? { deleteOnlyWithoutActivity: false } : undefined,
-    async before(env) {
-      if (options.ifMatch === undefined) return;
-      const row = await env.db.selectFrom('users').select('version').where('id', '=', id).executeTakeFirst();
-      if (row && row.version !== options.ifMatch) throw preconditionFailed();
+  const outcome = await runUserOp(
+    ctx,
+    principal,
+    deleteOp,
+    id,
+    options.fallbackOwnerId ? { fallbackOwnerId: options.fallbackOwnerId } : {},
+    {
+      policies: options.force ? { deleteOnlyWithoutActivity: false } : undefined,
+      async before(env) {
+        if (options.ifMatch === undefined) return;
+        const row = await env.db.selectFrom('users').select('version').where('id', '=', id).executeTakeFirst();
+        if (row && row.version !== options.ifMatch) throw preconditionFailed();
+      },
     },
-  });
+  );
   if (outcome.status === 'skipped') throw notFound('user');
 }

@@ -13,23 +13,49 @@ describeBackends('notes, forms, badges, languages, segments and group tools', (b
 
   beforeAll(async () => {
     dir = await startTestDirectory(backend);
-    for (const role of ['user_group_admin', 'auditor']) tokens[role] = (await dir.call('POST', '/api/v1/tokens', { name: role, role })).body.token;
-    ann = (await dir.call('POST', '/api/v1/users', { username: 'ann', email: 'ann@example.org', firstName: 'Ann', lastName: 'Lee', tags: ['vip'] })).body.id;
+    for (const role of ['user_group_admin', 'auditor'])
+      tokens[role] = (await dir.call('POST', '/api/v1/tokens', { name: role, role })).body.token;
+    ann = (
+      await dir.call('POST', '/api/v1/users', {
+        username: 'ann',
+        email: 'ann@example.org',
+        firstName: 'Ann',
+        lastName: 'Lee',
+        tags: ['vip'],
+      })
+    ).body.id;
   });
   afterAll(() => dir?.close());
 
   it('keeps admin notes on a user: author, created, edited; only authors change their own', async () => {
     const created = await dir.call('POST', `/api/v1/users/${ann}/notes`, { body: 'Called about the invoice' });
     expect(created.status, created.text).toBe(201);
-    expect(created.body).toMatchObject({ userId: ann, body: 'Called about the invoice', version: 1, author: { type: 'token', name: 'bootstrap' } });
+    expect(created.body).toMatchObject({
+      userId: ann,
+      body: 'Called about the invoice',
+      version: 1,
+      author: { type: 'token', name: 'bootstrap' },
+    });
     const other = await as('user_group_admin', 'POST', `/api/v1/users/${ann}/notes`, { body: 'Second opinion' });
     expect(other.status).toBe(201);
-    const notAuthor = await as('user_group_admin', 'PATCH', `/api/v1/users/${ann}/notes/${created.body.id}`, { body: 'rewritten' });
+    const notAuthor = await as('user_group_admin', 'PATCH', `/api/v1/users/${ann}/notes/${created.body.id}`, {
+      body: 'rewritten',
+    });
     expect(notAuthor.status).toBe(403);
     expect(notAuthor.body.code).toBe('notAuthor');
-    const stale = await dir.call('PATCH', `/api/v1/users/${ann}/notes/${created.body.id}`, { body: 'x' }, { 'if-match': 'W/"7"' });
+    const stale = await dir.call(
+      'PATCH',
+      `/api/v1/users/${ann}/notes/${created.body.id}`,
+      { body: 'x' },
+      { 'if-match': 'W/"7"' },
+    );
     expect(stale.status).toBe(412);
-    const edited = await dir.call('PATCH', `/api/v1/users/${ann}/notes/${created.body.id}`, { body: 'Called about the March invoice' }, { 'if-match': 'W/"1"' });
+    const edited = await dir.call(
+      'PATCH',
+      `/api/v1/users/${ann}/notes/${created.body.id}`,
+      { body: 'Called about the March invoice' },
+      { 'if-match': 'W/"1"' },
+    );
     expect(edited.body).toMatchObject({ version: 2, body: 'Called about the March invoice' });
     const list = (await as('auditor', 'GET', `/api/v1/users/${ann}/notes`)).body;
     expect(list.total).toBe(2);
@@ -41,7 +67,10 @@ describeBackends('notes, forms, badges, languages, segments and group tools', (b
   });
 
   it('defines typed forms and refuses broken definitions naming the field', async () => {
-    const noOptions = await dir.call('POST', '/api/v1/forms', { name: 'Bad', fields: [{ key: 'size', label: 'Size', type: 'select' }] });
+    const noOptions = await dir.call('POST', '/api/v1/forms', {
+      name: 'Bad',
+      fields: [{ key: 'size', label: 'Size', type: 'select' }],
+    });
     expect(noOptions.status).toBe(400);
     expect(noOptions.body.errors[0].field).toBe('fields.0.options');
     const twice = await dir.call('POST', '/api/v1/forms', {
@@ -52,11 +81,16 @@ describeBackends('notes, forms, badges, languages, segments and group tools', (b
       ],
     });
     expect(twice.body.errors[0].field).toBe('fields.1.key');
-    const form = await dir.call('POST', '/api/v1/forms', { name: 'Survey', fields: [{ key: 'mood', label: 'Mood', type: 'select', options: ['good', 'bad'] }] });
+    const form = await dir.call('POST', '/api/v1/forms', {
+      name: 'Survey',
+      fields: [{ key: 'mood', label: 'Mood', type: 'select', options: ['good', 'bad'] }],
+    });
     expect(form.body).toMatchObject({ name: 'Survey', active: true, answerCount: 0, version: 1 });
     const patched = await dir.call('PATCH', `/api/v1/forms/${form.body.id}`, { active: false }, { 'if-match': 'W/"1"' });
     expect(patched.body).toMatchObject({ active: false, version: 2 });
-    expect((await dir.call('PATCH', `/api/v1/forms/${form.body.id}`, { active: true }, { 'if-match': 'W/"1"' })).status).toBe(412);
+    expect((await dir.call('PATCH', `/api/v1/forms/${form.body.id}`, { active: true }, { 'if-match': 'W/"1"' })).status).toBe(
+      412,
+    );
     expect((await dir.call('GET', '/api/v1/forms')).body.total).toBe(1);
     expect((await dir.call('DELETE', `/api/v1/forms/${form.body.id}`)).status).toBe(204);
   });
@@ -73,14 +107,30 @@ describeBackends('notes, forms, badges, languages, segments and group tools', (b
   });
 
   it('lists languages for the field schema, and keeps a language set by a sync source locked', async () => {
-    expect((await dir.call('GET', '/api/v1/languages')).body.items.map((l: { code: string }) => l.code)).toEqual(['en', 'es', 'fr']);
-    expect((await dir.call('PUT', '/api/v1/languages/de', { name: 'Deutsch' })).body).toEqual({ code: 'de', name: 'Deutsch', enabled: true });
+    expect((await dir.call('GET', '/api/v1/languages')).body.items.map((l: { code: string }) => l.code)).toEqual([
+      'en',
+      'es',
+      'fr',
+    ]);
+    expect((await dir.call('PUT', '/api/v1/languages/de', { name: 'Deutsch' })).body).toEqual({
+      code: 'de',
+      name: 'Deutsch',
+      enabled: true,
+    });
     expect((await dir.call('GET', '/api/v1/capabilities')).body.fieldSchema.languages).toEqual(['en', 'es', 'fr', 'de']);
     await dir.call('PUT', '/api/v1/languages/de', { name: 'Deutsch', enabled: false });
     expect((await dir.call('GET', '/api/v1/capabilities')).body.fieldSchema.languages).toEqual(['en', 'es', 'fr']);
     expect((await dir.call('PUT', '/api/v1/languages/not%20a%20tag', { name: 'x' })).status).toBe(400);
 
-    const synced = (await dir.call('POST', '/api/v1/users', { username: 'synced', email: 'synced@example.org', firstName: 'Sy', lastName: 'Nced', language: 'es' })).body;
+    const synced = (
+      await dir.call('POST', '/api/v1/users', {
+        username: 'synced',
+        email: 'synced@example.org',
+        firstName: 'Sy',
+        lastName: 'Nced',
+        language: 'es',
+      })
+    ).body;
     // A sync connector (not part of this server yet) marks the language as its own.
     const lock = `update users set language_locked = 1, source = 'sync' where id = '${synced.id}'`;
     if (backend === 'sqlite') {
@@ -96,7 +146,12 @@ describeBackends('notes, forms, badges, languages, segments and group tools', (b
     const refused = await dir.call('PATCH', `/api/v1/users/${synced.id}`, { language: 'fr' });
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0]).toMatchObject({ field: 'language', code: 'locked' });
-    const preview = await dir.call('POST', '/api/v1/jobs', { action: 'setLanguage', params: { language: 'fr' }, userIds: [synced.id, ann], dryRun: true });
+    const preview = await dir.call('POST', '/api/v1/jobs', {
+      action: 'setLanguage',
+      params: { language: 'fr' },
+      userIds: [synced.id, ann],
+      dryRun: true,
+    });
     expect(preview.body).toMatchObject({ change: 1, skip: 1, reasons: [{ code: 'languageLocked', count: 1 }] });
   });
 
@@ -109,7 +164,13 @@ describeBackends('notes, forms, badges, languages, segments and group tools', (b
     const vip = await dir.call('POST', '/api/v1/segments', { name: 'Active VIPs', filter: { tags: 'vip', status: 'active' } });
     expect(vip.status, vip.text).toBe(201);
     expect(vip.body).toMatchObject({ count: 1, countExact: true });
-    await dir.call('POST', '/api/v1/users', { username: 'bob', email: 'bob@example.org', firstName: 'Bob', lastName: 'Ray', tags: ['vip'] });
+    await dir.call('POST', '/api/v1/users', {
+      username: 'bob',
+      email: 'bob@example.org',
+      firstName: 'Bob',
+      lastName: 'Ray',
+      tags: ['vip'],
+    });
     expect((await dir.call('GET', `/api/v1/segments/${vip.body.id}`)).body.count).toBe(2);
     const members = (await dir.call('GET', '/api/v1/users?segment=active%20vips&sort=username')).body;
     expect(members.items.map((u: { username: string }) => u.username)).toEqual(['ann', 'bob']);
@@ -125,7 +186,10 @@ describeBackends('notes, forms, badges, languages, segments and group tools', (b
     const full = (await dir.call('POST', '/api/v1/groups', { name: 'Full' })).body;
     const empty = (await dir.call('POST', '/api/v1/groups', { name: 'Empty one' })).body;
     await dir.call('POST', `/api/v1/groups/${full.id}/members`, { userIds: [ann] });
-    expect((await dir.call('POST', `/api/v1/groups/${full.id}/deactivate`, {})).body).toMatchObject({ active: false, memberCount: 1 });
+    expect((await dir.call('POST', `/api/v1/groups/${full.id}/deactivate`, {})).body).toMatchObject({
+      active: false,
+      memberCount: 1,
+    });
     expect((await dir.call('GET', `/api/v1/users/${ann}`)).body.active).toBe(true);
     expect((await dir.call('DELETE', `/api/v1/groups/${full.id}`)).body.code).toBe('groupNotEmpty');
     const dry = await dir.call('POST', '/api/v1/groups/cleanup', { dryRun: true });

@@ -49,7 +49,11 @@ export async function afterUsersCreated(env: WriteEnv, created: CreatedUser[]): 
   if (op.policies.licensePool !== null) {
     const needing = created.filter((c) => c.active && !c.license).map((c) => c.id);
     for (let i = 0; i < needing.length; i += 500)
-      await op.db.updateTable('users').set({ license: defaultLicense }).where('id', 'in', needing.slice(i, i + 500)).execute();
+      await op.db
+        .updateTable('users')
+        .set({ license: defaultLicense })
+        .where('id', 'in', needing.slice(i, i + 500))
+        .execute();
     await checkPool(op);
   }
   await welcomeOnCreate(
@@ -64,7 +68,12 @@ export async function afterUsersCreated(env: WriteEnv, created: CreatedUser[]): 
  * a licence respects the pool (an anonymized user stays inactive); becoming an administrator sends
  * the welcome mail if it was never sent. Status changes are logged as such.
  */
-export async function afterUserUpdated(env: WriteEnv, id: string, before: Selectable<UsersTable>, changed: string[]): Promise<void> {
+export async function afterUserUpdated(
+  env: WriteEnv,
+  id: string,
+  before: Selectable<UsersTable>,
+  changed: string[],
+): Promise<void> {
   if (changed.length === 0) return;
   const op = await opEnvOf(env);
   if (changed.includes('password')) {
@@ -78,7 +87,12 @@ export async function afterUserUpdated(env: WriteEnv, id: string, before: Select
     } else {
       if (before.anonymized_at) throw new ApiError(409, 'anonymized', 'an anonymized user cannot be activated');
       if (op.policies.licensePool !== null)
-        await op.db.updateTable('users').set({ license: defaultLicense }).where('id', '=', id).where('license', 'is', null).execute();
+        await op.db
+          .updateTable('users')
+          .set({ license: defaultLicense })
+          .where('id', '=', id)
+          .where('license', 'is', null)
+          .execute();
       await logUsers(op, 'user.activated', [id]);
     }
   }

@@ -50,7 +50,9 @@ describeBackends('user lifecycle', (backend) => {
     expect((await dir.call('GET', '/api/v1/users?status=banned')).body.items.map((x: { id: string }) => x.id)).toContain(u.id);
     const on = await dir.call('POST', `/api/v1/users/${u.id}/activate`, {});
     expect(on.body).toMatchObject({ active: true, inactiveReason: null, statusNote: null });
-    const actions = (await dir.call('GET', `/api/v1/users/${u.id}/activity?type=user`)).body.items.map((e: { action: string }) => e.action);
+    const actions = (await dir.call('GET', `/api/v1/users/${u.id}/activity?type=user`)).body.items.map(
+      (e: { action: string }) => e.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(['user.deactivated', 'user.banned', 'user.activated', 'user.created']));
     expect((await dir.call('POST', '/api/v1/users/no-such-user/activate', {})).status).toBe(404);
   });
@@ -92,13 +94,21 @@ describeBackends('user lifecycle', (backend) => {
     const used = (await dir.call('GET', '/api/v1/settings')).body.licenses.used;
     await dir.call('PATCH', '/api/v1/settings', { policies: { licensePool: used + 1 } });
     try {
-      expect((await dir.call('POST', `/api/v1/users/${a.id}/activate`, {})).body).toMatchObject({ active: true, license: 'standard' });
+      expect((await dir.call('POST', `/api/v1/users/${a.id}/activate`, {})).body).toMatchObject({
+        active: true,
+        license: 'standard',
+      });
       const full = await dir.call('POST', `/api/v1/users/${b.id}/activate`, {});
       expect(full.status).toBe(409);
       expect(full.body.code).toBe('licensePoolFull');
       expect(full.body.detail).toContain(`all ${used + 1} licences are in use`);
       expect((await get(b.id)).active).toBe(false);
-      const created = await dir.call('POST', '/api/v1/users', { username: 'overflow', email: 'overflow@example.org', firstName: 'Over', lastName: 'Flow' });
+      const created = await dir.call('POST', '/api/v1/users', {
+        username: 'overflow',
+        email: 'overflow@example.org',
+        firstName: 'Over',
+        lastName: 'Flow',
+      });
       expect(created.status).toBe(409);
       expect((await dir.call('POST', '/api/v1/users/lookup', { usernames: ['overflow'] })).body.users).toEqual([]);
       expect((await dir.call('GET', '/api/v1/settings')).body.licenses).toEqual({ pool: used + 1, used: used + 1 });
@@ -135,9 +145,13 @@ describeBackends('user lifecycle', (backend) => {
     const needs = await dir.call('DELETE', `/api/v1/users/${owner.id}`);
     expect(needs.status).toBe(400);
     expect(needs.body.code).toBe('fallbackOwnerRequired');
-    expect((await dir.call('DELETE', `/api/v1/users/${owner.id}`, { fallbackOwnerId: 'nobody' })).body.errors[0].field).toBe('fallbackOwnerId');
+    expect((await dir.call('DELETE', `/api/v1/users/${owner.id}`, { fallbackOwnerId: 'nobody' })).body.errors[0].field).toBe(
+      'fallbackOwnerId',
+    );
     expect((await dir.call('DELETE', `/api/v1/users/${owner.id}`, { fallbackOwnerId: heir.id })).status).toBe(204);
-    const csv = await request(`${dir.url}/api/v1/groups/export.csv`, 'GET', undefined, { authorization: 'Bearer test-admin-token-0123456789abcdef' });
+    const csv = await request(`${dir.url}/api/v1/groups/export.csv`, 'GET', undefined, {
+      authorization: 'Bearer test-admin-token-0123456789abcdef',
+    });
     expect(csv.text).toContain(`Owned group,,true,1,${heir.username}`);
 
     expect((await get(owner.id)).deletedAt).toBe(clock.now().toISOString());
@@ -149,7 +163,12 @@ describeBackends('user lifecycle', (backend) => {
 
     const restored = await dir.call('POST', `/api/v1/users/${owner.id}/restore`, {});
     expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ id: owner.id, username: owner.username, deletedAt: null, groups: [{ id: group.id, name: 'Owned group' }] });
+    expect(restored.body).toMatchObject({
+      id: owner.id,
+      username: owner.username,
+      deletedAt: null,
+      groups: [{ id: group.id, name: 'Owned group' }],
+    });
   });
 
   it('purges the trash after the retention, or at once with confirmation', async () => {
@@ -166,7 +185,9 @@ describeBackends('user lifecycle', (backend) => {
     clock.advance(2 * 86_400_000);
     expect((await sweep()).purged).toBeGreaterThanOrEqual(1);
     expect((await dir.call('GET', `/api/v1/users/${late.id}`)).status).toBe(404);
-    const log = (await dir.call('GET', `/api/v1/activity?targetId=${late.id}`)).body.items.map((e: { action: string }) => e.action);
+    const log = (await dir.call('GET', `/api/v1/activity?targetId=${late.id}`)).body.items.map(
+      (e: { action: string }) => e.action,
+    );
     expect(log).toEqual(expect.arrayContaining(['user.trashed', 'user.purged']));
   });
 
@@ -190,8 +211,12 @@ describeBackends('user lifecycle', (backend) => {
     expect((await dir.call('GET', '/api/v1/users?q=zebulon')).body.total).toBe(1);
     const b = new PortalBrowser(dir.url, { 'user-agent': 'ZebBrowser/9.9' });
     await b.get('/portal/sign-in');
-    expect((await b.submit('/portal/sign-in', { username: 'zebulon.quist', password: 'zebulon-pass-1' })).url).toContain('/portal/account');
-    await dir.call('POST', '/api/v1/events', { events: [{ username: 'zebulon.quist', type: 'page', name: '/profile/zebulon', app: 'intranet' }] });
+    expect((await b.submit('/portal/sign-in', { username: 'zebulon.quist', password: 'zebulon-pass-1' })).url).toContain(
+      '/portal/account',
+    );
+    await dir.call('POST', '/api/v1/events', {
+      events: [{ username: 'zebulon.quist', type: 'page', name: '/profile/zebulon', app: 'intranet' }],
+    });
     await dir.call('POST', `/api/v1/users/${z.id}/notes`, { body: 'Zebulon asked for a refund' });
     await dir.call('POST', `/api/v1/users/${z.id}/reset-password`, { method: 'email' });
 
@@ -199,7 +224,10 @@ describeBackends('user lifecycle', (backend) => {
     // The dump sees the person everywhere before…
     const before = await tablesContaining(dir, needles);
     for (const table of ['users', 'auth_sessions', 'activity_log', 'notes', 'outbox'])
-      expect(before.some((hit) => hit.replace(/^public\./, '').startsWith(`${table}:`)), table).toBe(true);
+      expect(
+        before.some((hit) => hit.replace(/^public\./, '').startsWith(`${table}:`)),
+        table,
+      ).toBe(true);
     const unconfirmed = await dir.call('POST', `/api/v1/users/${z.id}/anonymize`, {});
     expect(unconfirmed.status).toBe(400);
     expect(unconfirmed.body.errors[0].field).toBe('confirm');

@@ -33,7 +33,12 @@ export async function changePassword(
 ): Promise<void> {
   await usable(env, userId);
   checkPassword(env, password);
-  await touchUsers(env, [userId], { password_hash: await hashPassword(password), must_change_password: 0, failed_logins: 0, locked_until: null });
+  await touchUsers(env, [userId], {
+    password_hash: await hashPassword(password),
+    must_change_password: 0,
+    failed_logins: 0,
+    locked_until: null,
+  });
   await endSessions(env.db, env.clock, [userId], { except: options.keepSession ?? null });
   await logUsers(env, 'user.passwordChanged', [userId], { via: options.via });
 }
@@ -45,7 +50,12 @@ export async function changePassword(
 export async function setTemporaryPassword(env: OpEnv, userId: string): Promise<string> {
   await usable(env, userId);
   const password = generatePassword(env.policies);
-  await touchUsers(env, [userId], { password_hash: await hashPassword(password), must_change_password: 1, failed_logins: 0, locked_until: null });
+  await touchUsers(env, [userId], {
+    password_hash: await hashPassword(password),
+    must_change_password: 1,
+    failed_logins: 0,
+    locked_until: null,
+  });
   await endSessions(env.db, env.clock, [userId]);
   await logUsers(env, 'user.passwordReset', [userId], { method: 'temporary' });
   return password;

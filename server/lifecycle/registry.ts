@@ -36,7 +36,14 @@ export const exportOp: BulkOp<{ columns?: string[] }> = {
   params: z
     .object({
       columns: z
-        .array(z.string().refine((c) => (exportColumns as readonly string[]).includes(c) || /^cf\.[a-z][a-z0-9_]{0,62}$/.test(c), 'not an export column'))
+        .array(
+          z
+            .string()
+            .refine(
+              (c) => (exportColumns as readonly string[]).includes(c) || /^cf\.[a-z][a-z0-9_]{0,62}$/.test(c),
+              'not an export column',
+            ),
+        )
         .min(1)
         .max(200)
         .optional(),

@@ -13,7 +13,13 @@ const groupsParams = z.object({ groups: list }).strict();
 const rolesParams = z.object({ roles: list }).strict();
 
 /** How many of `relatedIds` each user already has, through a join table. */
-async function holdings(env: OpEnv, table: 'user_tags' | 'group_members' | 'user_roles' | 'user_badges', column: string, ids: string[], relatedIds: string[]) {
+async function holdings(
+  env: OpEnv,
+  table: 'user_tags' | 'group_members' | 'user_roles' | 'user_badges',
+  column: string,
+  ids: string[],
+  relatedIds: string[],
+) {
   const counts = new Map<string, number>();
   if (relatedIds.length === 0) return counts;
   for (let i = 0; i < ids.length; i += 500) {
@@ -48,7 +54,11 @@ async function planMembership(
   ).outcomes;
 }
 
-async function insertPairs(env: OpEnv, table: 'user_tags' | 'group_members' | 'user_roles' | 'user_badges', rows: Record<string, string>[]) {
+async function insertPairs(
+  env: OpEnv,
+  table: 'user_tags' | 'group_members' | 'user_roles' | 'user_badges',
+  rows: Record<string, string>[],
+) {
   for (let i = 0; i < rows.length; i += 1000)
     await env.db
       .insertInto(table)
@@ -57,7 +67,13 @@ async function insertPairs(env: OpEnv, table: 'user_tags' | 'group_members' | 'u
       .execute();
 }
 
-async function deletePairs(env: OpEnv, table: 'user_tags' | 'group_members' | 'user_roles' | 'user_badges', column: string, ids: string[], relatedIds: string[]) {
+async function deletePairs(
+  env: OpEnv,
+  table: 'user_tags' | 'group_members' | 'user_roles' | 'user_badges',
+  column: string,
+  ids: string[],
+  relatedIds: string[],
+) {
   for (let i = 0; i < ids.length; i += 500)
     await sql`delete from ${sql.table(table)} where user_id in (${sql.join(ids.slice(i, i + 500))})
       and ${sql.ref(column)} in (${sql.join(relatedIds)})`.execute(env.db);
@@ -74,7 +90,10 @@ async function tagIds(env: OpEnv, tags: string[], create: boolean): Promise<stri
     for (const name of [...new Map(tags.map((t) => [t.toLowerCase(), t])).values()]) {
       if (found.has(name.toLowerCase())) continue;
       const id = randomUUID();
-      await env.db.insertInto('tags').values({ id, name, name_lower: name.toLowerCase(), color: null, created_at: now }).execute();
+      await env.db
+        .insertInto('tags')
+        .values({ id, name, name_lower: name.toLowerCase(), color: null, created_at: now })
+        .execute();
       found.set(name.toLowerCase(), id);
     }
   }
@@ -95,7 +114,11 @@ export const addTagsOp: BulkOp<{ tags: string[] }> = {
   },
   async apply(env, ids, params) {
     const tags = await tagIds(env, params.tags, true);
-    await insertPairs(env, 'user_tags', ids.flatMap((user_id) => tags.map((tag_id) => ({ user_id, tag_id }))));
+    await insertPairs(
+      env,
+      'user_tags',
+      ids.flatMap((user_id) => tags.map((tag_id) => ({ user_id, tag_id }))),
+    );
     await touchUsers(env, ids, {});
     await logUsers(env, 'user.updated', ids, { fields: ['tags'] });
   },
@@ -121,11 +144,22 @@ async function groupIds(env: OpEnv, refs: string[]): Promise<string[]> {
   const rows = await env.db
     .selectFrom('groups')
     .select(['id', 'name_lower'])
-    .where((eb) => eb.or([eb('id', 'in', refs), eb('name_lower', 'in', refs.map((r) => r.toLowerCase()))]))
+    .where((eb) =>
+      eb.or([
+        eb('id', 'in', refs),
+        eb(
+          'name_lower',
+          'in',
+          refs.map((r) => r.toLowerCase()),
+        ),
+      ]),
+    )
     .execute();
   const unknown = refs.filter((r) => !rows.some((g) => g.id === r || g.name_lower === r.toLowerCase()));
   if (unknown.length)
-    throw badRequest(`unknown group: ${unknown.join(', ')}`, [{ field: 'params.groups', code: 'notFound', params: { value: unknown.join(', ') } }]);
+    throw badRequest(`unknown group: ${unknown.join(', ')}`, [
+      { field: 'params.groups', code: 'notFound', params: { value: unknown.join(', ') } },
+    ]);
   return [...new Set(rows.map((r) => r.id))];
 }
 
@@ -143,7 +177,11 @@ export const addGroupsOp: BulkOp<{ groups: string[] }> = {
   async apply(env, ids, params) {
     const now = env.clock.now().toISOString();
     const groups = await groupIds(env, params.groups);
-    await insertPairs(env, 'group_members', ids.flatMap((user_id) => groups.map((group_id) => ({ user_id, group_id, added_at: now }))));
+    await insertPairs(
+      env,
+      'group_members',
+      ids.flatMap((user_id) => groups.map((group_id) => ({ user_id, group_id, added_at: now }))),
+    );
     await touchUsers(env, ids, {});
     await logUsers(env, 'user.updated', ids, { fields: ['groups'], added: groups });
   },
@@ -179,7 +217,9 @@ async function roleRefs(env: OpEnv, keys: string[]): Promise<{ id: string; key: 
     .execute();
   const unknown = keys.filter((k) => !rows.some((r) => r.key === k));
   if (unknown.length)
-    throw badRequest(`unknown role: ${unknown.join(', ')}`, [{ field: 'params.roles', code: 'unknownRole', params: { value: unknown.join(', ') } }]);
+    throw badRequest(`unknown role: ${unknown.join(', ')}`, [
+      { field: 'params.roles', code: 'unknownRole', params: { value: unknown.join(', ') } },
+    ]);
   if (!env.permissions.has('roles.assign')) {
     const beyond = rows.find((r) => r.permission && !env.permissions.has(r.permission as Permission));
     if (beyond)
@@ -211,7 +251,11 @@ export const addRolesOp: BulkOp<{ roles: string[] }> = {
   },
   async apply(env, ids, params) {
     const roles = await roleRefs(env, params.roles);
-    await insertPairs(env, 'user_roles', ids.flatMap((user_id) => roles.map((r) => ({ user_id, role_id: r.id }))));
+    await insertPairs(
+      env,
+      'user_roles',
+      ids.flatMap((user_id) => roles.map((r) => ({ user_id, role_id: r.id }))),
+    );
     await touchUsers(env, ids, {});
     await logUsers(env, 'user.rolesChanged', ids, { added: roles.map((r) => r.key) });
     if (roles.some((r) => r.key === 'administrator')) await welcomeNewAdministrators(env, ids);
@@ -256,9 +300,7 @@ export const removeRolesOp: BulkOp<{ roles: string[] }> = {
 export const setLanguageOp: BulkOp<{ language: string }> = {
   action: 'setLanguage',
   permission: 'users.update',
-  params: z
-    .object({ language: z.string().trim().min(2).max(35).refine(isValidLanguage, 'not a language tag') })
-    .strict(),
+  params: z.object({ language: z.string().trim().min(2).max(35).refine(isValidLanguage, 'not a language tag') }).strict(),
   async plan(env, ids, params) {
     return (
       await classify(env, ids, {}, (row) => {

@@ -86,7 +86,12 @@ export function lifecycleRoutes(): AnyRoute[] {
           .where('kind', '=', 'invitation')
           .orderBy('expires_at', 'desc')
           .executeTakeFirstOrThrow();
-        return { enrollment: user.enrollment, invitationResends: user.invitation_resends, expiresAt: token.expires_at, sentTo: user.email! };
+        return {
+          enrollment: user.enrollment,
+          invitationResends: user.invitation_resends,
+          expiresAt: token.expires_at,
+          sentTo: user.email!,
+        };
       },
     }),
     route({
@@ -103,7 +108,11 @@ export function lifecycleRoutes(): AnyRoute[] {
           return { method: 'temporary', temporaryPassword };
         }
         await runUserOp(ctx, principal!, resetPasswordOp, params.id, {});
-        const user = await ctx.db.kysely.selectFrom('users').select('email').where('id', '=', params.id).executeTakeFirstOrThrow();
+        const user = await ctx.db.kysely
+          .selectFrom('users')
+          .select('email')
+          .where('id', '=', params.id)
+          .executeTakeFirstOrThrow();
         return { method: 'email', sentTo: user.email! };
       },
     }),
@@ -188,14 +197,18 @@ export function lifecycleRoutes(): AnyRoute[] {
       access: 'trash.purge',
       tag: 'trash',
       summary: 'Purge users in the trash now: the given ones, or all (body {"confirm": true, "userIds"?})',
-      body: z.object({ confirm: z.literal(true), userIds: z.array(z.string().min(1).max(100)).min(1).max(1000).optional() }).strict(),
+      body: z
+        .object({ confirm: z.literal(true), userIds: z.array(z.string().min(1).max(100)).min(1).max(1000).optional() })
+        .strict(),
       async handler({ body, principal, ctx }) {
         let purged = 0;
         for (;;) {
           const n = await withOpEnv(ctx, principal!, async (env) => {
             const ids =
               body.userIds ??
-              (await env.db.selectFrom('users').select('id').where('deleted_at', 'is not', null).limit(500).execute()).map((r) => r.id);
+              (await env.db.selectFrom('users').select('id').where('deleted_at', 'is not', null).limit(500).execute()).map(
+                (r) => r.id,
+              );
             const outcomes = await runOp(env, purgeOp, ids, { confirm: true });
             return { done: [...outcomes.values()].filter((o) => o.status === 'done').length, batch: ids.length };
           });

@@ -78,7 +78,14 @@ export async function runSweeps(ctx: ServerContext, options: { force?: boolean }
   if (!options.force && !(await claimRun(ctx))) return null;
   const now = () => ctx.clock.now().toISOString();
   const started = await previousRun(ctx);
-  const report: SweepReport = { expired: 0, inactive: 0, invitationsExpired: 0, purged: 0, impersonationsEnded: 0, tokensRemoved: 0 };
+  const report: SweepReport = {
+    expired: 0,
+    inactive: 0,
+    invitationsExpired: 0,
+    purged: 0,
+    impersonationsEnded: 0,
+    tokensRemoved: 0,
+  };
 
   report.expired = await inBatches(
     ctx,
@@ -125,7 +132,12 @@ export async function runSweeps(ctx: ServerContext, options: { force?: boolean }
       return rows.rows.map((r) => r.id);
     },
     async (env, ids) => {
-      await env.db.updateTable('users').set({ enrollment: 'expired' }).where('id', 'in', ids).where('enrollment', '=', 'sent').execute();
+      await env.db
+        .updateTable('users')
+        .set({ enrollment: 'expired' })
+        .where('id', 'in', ids)
+        .where('enrollment', '=', 'sent')
+        .execute();
       await logUsers(env, 'user.invitationExpired', ids);
     },
   );
@@ -161,16 +173,20 @@ export async function runSweeps(ctx: ServerContext, options: { force?: boolean }
           .execute()
       ).map((r) => r.id),
     async (env, ids) => {
-      const rows = await env.db.selectFrom('auth_sessions').select(['id', 'user_id', 'impersonator_id', 'expires_at']).where('id', 'in', ids).execute();
+      const rows = await env.db
+        .selectFrom('auth_sessions')
+        .select(['id', 'user_id', 'impersonator_id', 'expires_at'])
+        .where('id', 'in', ids)
+        .execute();
       await env.db.updateTable('auth_sessions').set({ revoked_at: now() }).where('id', 'in', ids).execute();
       await env.db.deleteFrom('portal_cookies').where('session_id', 'in', ids).execute();
       for (const r of rows)
-        await appendActivity(
-          env.db,
-          ctx.clock,
-          await impersonatorActor(env.db, r.impersonator_id),
-          { action: 'impersonation.ended', targetType: 'user', targetId: r.user_id, data: { session: r.id, expired: true } },
-        );
+        await appendActivity(env.db, ctx.clock, await impersonatorActor(env.db, r.impersonator_id), {
+          action: 'impersonation.ended',
+          targetType: 'user',
+          targetId: r.user_id,
+          data: { session: r.id, expired: true },
+        });
     },
   );
 

@@ -2,13 +2,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors';
 import { endSessions } from '../sessions/service';
 import { classify, done, fail, logUsers, skip, touchUsers, type BulkOp } from './ops';
-import {
-  redactActivity,
-  removePersonalRecords,
-  transferContent,
-  usersOwningContent,
-  usersWithActivity,
-} from './personal-data';
+import { redactActivity, removePersonalRecords, transferContent, usersOwningContent, usersWithActivity } from './personal-data';
 
 const confirm = z.object({ confirm: z.literal(true) }).strict();
 
@@ -44,7 +38,8 @@ export const deleteOp: BulkOp<{ fallbackOwnerId?: string }> = {
           'hasActivity',
           'this user has activity and the policy keeps such users: deactivate or anonymize them instead',
         );
-      if (row.id === params.fallbackOwnerId) return fail('fallbackOwnerIsUser', 'the fallback owner cannot be the deleted user', 400);
+      if (row.id === params.fallbackOwnerId)
+        return fail('fallbackOwnerIsUser', 'the fallback owner cannot be the deleted user', 400);
       if (owning.has(row.id) && !params.fallbackOwnerId)
         return fail(
           'fallbackOwnerRequired',
@@ -71,8 +66,11 @@ export const restoreOp: BulkOp<Record<string, never>> = {
   trash: true,
   filterStatus: 'trash',
   async plan(env, ids) {
-    return (await classify(env, ids, { trash: true }, (row) => (row.deleted_at ? done : skip('notInTrash', 'the user is not in the trash'))))
-      .outcomes;
+    return (
+      await classify(env, ids, { trash: true }, (row) =>
+        row.deleted_at ? done : skip('notInTrash', 'the user is not in the trash'),
+      )
+    ).outcomes;
   },
   async apply(env, ids) {
     await touchUsers(env, ids, { deleted_at: null });

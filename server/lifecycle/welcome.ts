@@ -87,8 +87,15 @@ export async function sendWelcome(env: OpEnv, rows: TargetRow[]): Promise<void> 
     })),
   );
   env.mailQueued = true;
-  await markWelcomed(env, rows.map((r) => r.id));
-  await logUsers(env, 'user.welcomed', rows.map((r) => r.id));
+  await markWelcomed(
+    env,
+    rows.map((r) => r.id),
+  );
+  await logUsers(
+    env,
+    'user.welcomed',
+    rows.map((r) => r.id),
+  );
 }
 
 async function markWelcomed(env: OpEnv, ids: string[]): Promise<void> {
@@ -180,7 +187,8 @@ export async function welcomeOnCreate(env: OpEnv, created: CreatedUser[]): Promi
     if (c.notify === 'password' && c.password) await sendPasswordMail(env, row, c.password);
     else if (c.notify === 'invitation') invite.push(row);
     else if (row.last_login_at || row.active !== 1) continue;
-    else if (c.roles.includes('administrator') && env.policies.welcomeAdministrators) (row.has_password ? welcome : invite).push(row);
+    else if (c.roles.includes('administrator') && env.policies.welcomeAdministrators)
+      (row.has_password ? welcome : invite).push(row);
     else if (row.has_password && env.policies.welcomeBeforeFirstSignIn) welcome.push(row);
   }
   await sendInvitations(env, invite);

@@ -53,7 +53,14 @@ describeBackends('invitations, welcome mails and the outbox', (backend) => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('mail.port');
     const res = await dir.call('PATCH', '/api/v1/settings', {
-      mail: { host: '127.0.0.1', port: sink.port, security: 'none', user: null, password: 's3cret-smtp', from: 'Directory <dir@example.org>' },
+      mail: {
+        host: '127.0.0.1',
+        port: sink.port,
+        security: 'none',
+        user: null,
+        password: 's3cret-smtp',
+        from: 'Directory <dir@example.org>',
+      },
       publicUrl: dir.url,
     });
     expect(res.status, res.text).toBe(200);
@@ -77,7 +84,10 @@ describeBackends('invitations, welcome mails and the outbox', (backend) => {
     const form = await browser.get(link);
     expect(form.status).toBe(200);
     expect(textOf(form.html)).toContain(`Choose the password of your account ${ivy.username}`);
-    const mismatch = await browser.submit('/portal/invitation', { newPassword: 'long-enough-1', confirmPassword: 'other-one-22' });
+    const mismatch = await browser.submit('/portal/invitation', {
+      newPassword: 'long-enough-1',
+      confirmPassword: 'other-one-22',
+    });
     expect(mismatch.status).toBe(400);
     expect(textOf(mismatch.html)).toContain('The two passwords differ.');
     const short = await browser.submit('/portal/invitation', { newPassword: 'short', confirmPassword: 'short' });
@@ -123,7 +133,10 @@ describeBackends('invitations, welcome mails and the outbox', (backend) => {
 
     const resent = await dir.call('POST', `/api/v1/users/${max.id}/invite`, {});
     expect(resent.body).toMatchObject({ enrollment: 'sent', invitationResends: 1 });
-    const second = linkIn((await sink.waitFor((m) => m.to.includes(max.email) && !m.text.includes(first))).text, `${dir.url}/portal/invitation?token=`);
+    const second = linkIn(
+      (await sink.waitFor((m) => m.to.includes(max.email) && !m.text.includes(first))).text,
+      `${dir.url}/portal/invitation?token=`,
+    );
     const again = await dir.call('POST', `/api/v1/users/${max.id}/invite`, {});
     expect(again.body.invitationResends).toBe(2);
     expect((await new PortalBrowser(dir.url).get(second)).status).toBe(410);
@@ -152,7 +165,10 @@ describeBackends('invitations, welcome mails and the outbox', (backend) => {
     expect((await outboxOf(quiet.id)).total).toBe(1);
 
     // SCIM may provision a user with no email at all: nobody can invite them.
-    const scim = await dir.call('POST', '/scim/v2/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'nomail' });
+    const scim = await dir.call('POST', '/scim/v2/Users', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: 'nomail',
+    });
     expect(scim.status, scim.text).toBe(201);
     const noMail = (await dir.call('GET', `/api/v1/users/${scim.body.id}`)).body;
     expect(noMail.enrollment).toBe('not_possible');

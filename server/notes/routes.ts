@@ -109,7 +109,12 @@ export function noteRoutes(): AnyRoute[] {
               version: 1,
             })
             .execute();
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'note.created', targetType: 'user', targetId: params.id, data: { note: id } });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'note.created',
+            targetType: 'user',
+            targetId: params.id,
+            data: { note: id },
+          });
         });
         const note = toNote((await notes(db).where('notes.id', '=', id).executeTakeFirstOrThrow()) as Row);
         reply.code(201).header('etag', etagOf(note.version));
@@ -159,7 +164,12 @@ export function noteRoutes(): AnyRoute[] {
         await ctx.db.kysely.transaction().execute(async (trx) => {
           const note = await ownNote(trx, principal!, params.id, params.noteId);
           await trx.deleteFrom('notes').where('id', '=', note.id).execute();
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'note.deleted', targetType: 'user', targetId: params.id, data: { note: note.id } });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'note.deleted',
+            targetType: 'user',
+            targetId: params.id,
+            data: { note: note.id },
+          });
         });
         return undefined;
       },

@@ -12,7 +12,17 @@ import { sendPasswordResets } from '../lifecycle/welcome';
 import { loadPolicies } from '../settings/policies';
 import { csrfField, errorSummary, html, input, notice, type FieldError } from './html';
 import type { PortalKey } from './i18n';
-import { cookieOptions, displayNameOf, field, noticeOf, portalRequest, postAllowed, redirect, send, type PortalRequest } from './request';
+import {
+  cookieOptions,
+  displayNameOf,
+  field,
+  noticeOf,
+  portalRequest,
+  postAllowed,
+  redirect,
+  send,
+  type PortalRequest,
+} from './request';
 import { openSession, portalSessionMs, closeSession } from './session';
 
 const noOne = { actor: systemActor, permissions: new Set<never>() };
@@ -27,18 +37,29 @@ export async function signIn(r: PortalRequest, userId: string, via: string): Pro
       userAgent: r.request.headers['user-agent'] ?? null,
     });
     // Address and device are personal data: they live in the details, which anonymisation redacts.
-    await appendActivity(trx, r.ctx.clock, { type: 'user', id: userId }, {
-      action: 'auth.login',
-      targetType: 'session',
-      targetId: s.sessionId,
-      data: { channel: 'portal', via, ip: r.request.ip, device: r.request.headers['user-agent']?.slice(0, 200) ?? null },
-    });
+    await appendActivity(
+      trx,
+      r.ctx.clock,
+      { type: 'user', id: userId },
+      {
+        action: 'auth.login',
+        targetType: 'session',
+        targetId: s.sessionId,
+        data: { channel: 'portal', via, ip: r.request.ip, device: r.request.headers['user-agent']?.slice(0, 200) ?? null },
+      },
+    );
     return s;
   });
   r.reply.setCookie(r.names.session, opened.cookie, cookieOptions(r, portalSessionMs));
 }
 
-function passwordErrors(r: PortalRequest, password: string, confirm: string, minLength: number, problems: { code: string }[]): FieldError[] {
+function passwordErrors(
+  r: PortalRequest,
+  password: string,
+  confirm: string,
+  minLength: number,
+  problems: { code: string }[],
+): FieldError[] {
   const errors: FieldError[] = problems.map((p) => ({
     field: 'newPassword',
     message: r.t(p.code as PortalKey, { min: minLength }),
@@ -50,17 +71,27 @@ function passwordErrors(r: PortalRequest, password: string, confirm: string, min
 /** The new-password pair of the invitation, reset and change forms. */
 export function newPasswordFields(r: PortalRequest, min: number, errors: FieldError[]) {
   return html`${input({ name: 'newPassword', label: r.t('newPassword'), type: 'password', autocomplete: 'new-password', required: true, hint: r.t('passwordHint', { min }), errors })}
-${input({ name: 'confirmPassword', label: r.t('confirmPassword'), type: 'password', autocomplete: 'new-password', required: true, errors })}`;
+  ${input({ name: 'confirmPassword', label: r.t('confirmPassword'), type: 'password', autocomplete: 'new-password', required: true, errors })}`;
 }
 
 export async function checkNewPassword(r: PortalRequest): Promise<{ password: string; errors: FieldError[]; min: number }> {
   const policies = await loadPolicies(r.ctx.db.kysely);
   const password = field(r, 'newPassword');
-  const errors = passwordErrors(r, password, field(r, 'confirmPassword'), policies.passwordMinLength, passwordProblems(password, policies, 'newPassword'));
+  const errors = passwordErrors(
+    r,
+    password,
+    field(r, 'confirmPassword'),
+    policies.passwordMinLength,
+    passwordProblems(password, policies, 'newPassword'),
+  );
   return { password, errors, min: policies.passwordMinLength };
 }
 
-const linkProblem: Record<'unknown' | 'used' | 'expired', PortalKey> = { unknown: 'linkUnknown', used: 'linkUsed', expired: 'linkExpired' };
+const linkProblem: Record<'unknown' | 'used' | 'expired', PortalKey> = {
+  unknown: 'linkUnknown',
+  used: 'linkUsed',
+  expired: 'linkExpired',
+};
 
 /** The page of a link that no longer works: it says why. */
 function deadLink(r: PortalRequest, title: string, reason: 'unknown' | 'used' | 'expired') {
@@ -79,13 +110,13 @@ export function authPages(portal: FastifyInstance, ctx: ServerContext): void {
       status,
       r.t('signInTitle'),
       html`${notice(noticeOf(r), 'success')}${errorSummary(r.p, errors)}
-<form method="post" action="/portal/sign-in" novalidate>
-${csrfField(r.p)}
-${input({ name: 'username', label: r.t('username'), value: username, autocomplete: 'username', required: true, autofocus: true, errors })}
-${input({ name: 'password', label: r.t('password'), type: 'password', autocomplete: 'current-password', required: true, errors })}
-<button type="submit">${r.t('signInSubmit')}</button>
-</form>
-<p><a href="/portal/forgot-password">${r.t('forgotLink')}</a></p>`,
+        <form method="post" action="/portal/sign-in" novalidate>
+          ${csrfField(r.p)}
+          ${input({ name: 'username', label: r.t('username'), value: username, autocomplete: 'username', required: true, autofocus: true, errors })}
+          ${input({ name: 'password', label: r.t('password'), type: 'password', autocomplete: 'current-password', required: true, errors })}
+          <button type="submit">${r.t('signInSubmit')}</button>
+        </form>
+        <p><a href="/portal/forgot-password">${r.t('forgotLink')}</a></p>`,
     );
 
   portal.get('/sign-in', async (request, reply) => {
@@ -126,19 +157,19 @@ ${input({ name: 'password', label: r.t('password'), type: 'password', autocomple
     const titleKey: PortalKey = kind === 'invitation' ? 'invitationTitle' : 'resetTitle';
     const submitKey: PortalKey = kind === 'invitation' ? 'invitationSubmit' : 'resetSubmit';
     const formPage = async (r: PortalRequest, token: string, userId: string, errors: FieldError[], min: number) => {
-      const user = (await ctx.db.kysely.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow());
+      const user = await ctx.db.kysely.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
       return send(
         r,
         errors.length ? 400 : 200,
         r.t(titleKey),
         html`${kind === 'invitation' ? html`<p>${r.t('invitationIntro', { name: displayNameOf(user), username: user.username })}</p>` : ''}
-${errorSummary(r.p, errors)}
-<form method="post" action="${path}" novalidate>
-${csrfField(r.p)}<input type="hidden" name="token" value="${token}">
-<input type="text" name="username" value="${user.username}" autocomplete="username" hidden>
-${newPasswordFields(r, min, errors)}
-<button type="submit">${r.t(submitKey)}</button>
-</form>`,
+          ${errorSummary(r.p, errors)}
+          <form method="post" action="${path}" novalidate>
+            ${csrfField(r.p)}<input type="hidden" name="token" value="${token}" />
+            <input type="text" name="username" value="${user.username}" autocomplete="username" hidden />
+            ${newPasswordFields(r, min, errors)}
+            <button type="submit">${r.t(submitKey)}</button>
+          </form>`,
         { nav: false },
       );
     };
@@ -192,11 +223,11 @@ ${newPasswordFields(r, min, errors)}
       r,
       200,
       html`<p>${r.t('forgotIntro')}</p>
-<form method="post" action="/portal/forgot-password" novalidate>
-${csrfField(r.p)}
-${input({ name: 'username', label: r.t('username'), autocomplete: 'username', required: true, autofocus: true })}
-<button type="submit">${r.t('forgotSubmit')}</button>
-</form>`,
+        <form method="post" action="/portal/forgot-password" novalidate>
+          ${csrfField(r.p)}
+          ${input({ name: 'username', label: r.t('username'), autocomplete: 'username', required: true, autofocus: true })}
+          <button type="submit">${r.t('forgotSubmit')}</button>
+        </form>`,
     );
   });
 

@@ -46,16 +46,18 @@ export interface FieldError {
 export function errorSummary(p: PageContext, errors: FieldError[]): Html {
   if (errors.length === 0) return html``;
   return html`<div class="errors" role="alert" aria-labelledby="error-title" tabindex="-1">
-  <h2 id="error-title">${p.t('errorSummary')}</h2>
-  <ul>${errors.map((er) => (er.field ? html`<li><a href="#${er.field}">${er.message}</a></li>` : html`<li>${er.message}</li>`))}</ul>
-</div>`;
+    <h2 id="error-title">${p.t('errorSummary')}</h2>
+    <ul>
+      ${errors.map((er) => (er.field ? html`<li><a href="#${er.field}">${er.message}</a></li>` : html`<li>${er.message}</li>`))}
+    </ul>
+  </div>`;
 }
 
 export function notice(text: string | null | undefined, kind: 'info' | 'success' | 'warning' = 'info'): Html {
   return text ? html`<p class="notice ${kind}" role="status">${text}</p>` : html``;
 }
 
-export const csrfField = (p: PageContext): Html => html`<input type="hidden" name="_csrf" value="${p.csrf}">`;
+export const csrfField = (p: PageContext): Html => html`<input type="hidden" name="_csrf" value="${p.csrf}" />`;
 
 export interface InputOptions {
   name: string;
@@ -75,17 +77,33 @@ export function input(o: InputOptions): Html {
   const error = o.errors?.find((er) => er.field === o.name);
   const described = [o.hint ? `${o.name}-hint` : '', error ? `${o.name}-error` : ''].filter(Boolean).join(' ');
   return html`<div class="field${error ? ' invalid' : ''}">
-  <label for="${o.name}">${o.label}${o.required ? html` <span class="req">*</span>` : ''}</label>
-  ${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
-  ${error ? html`<p class="error" id="${o.name}-error">${error.message}</p>` : ''}
-  <input id="${o.name}" name="${o.name}" type="${o.type ?? 'text'}"${o.value !== undefined ? html` value="${o.value}"` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}${o.autofocus || error ? html` autofocus` : ''}${o.extra ?? ''}>
-</div>`;
+    <label for="${o.name}">${o.label}${o.required ? html` <span class="req">*</span>` : ''}</label>
+    ${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
+    ${error ? html`<p class="error" id="${o.name}-error">${error.message}</p>` : ''}
+    <input
+      id="${o.name}"
+      name="${o.name}"
+      type="${o.type ?? 'text'}"
+      ${o.value !== undefined ? html` value="${o.value}"` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.required ? html` required` : ''}${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}${o.autofocus || error ? html` autofocus` : ''}${o.extra ?? ''}
+    />
+  </div>`;
 }
 
-export function postButton(p: PageContext, action: string, label: string, hidden: Record<string, string> = {}, kind = 'secondary'): Html {
-  return html`<form method="post" action="${action}" class="inline">${csrfField(p)}${Object.entries(hidden).map(
-    ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
-  )}<button type="submit" class="${kind}">${label}</button></form>`;
+export function postButton(
+  p: PageContext,
+  action: string,
+  label: string,
+  hidden: Record<string, string> = {},
+  kind = 'secondary',
+): Html {
+  return html`<form method="post" action="${action}" class="inline">
+    ${csrfField(p)}${Object.entries(hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}<button
+      type="submit"
+      class="${kind}"
+    >
+      ${label}
+    </button>
+  </form>`;
 }
 
 const languageNames: Record<UiLanguage, string> = { en: 'English', es: 'Español', fr: 'Français' };
@@ -99,48 +117,58 @@ function withLang(path: string, lang: UiLanguage): string {
 /** The whole page: landmarks, skip link, the impersonation bar, navigation, language links. */
 export function page(p: PageContext, title: string, body: Html, status: { nav?: boolean } = {}): string {
   const nav = p.user && status.nav !== false;
-  const link = (href: string, key: PortalKey) => html`<li><a href="${href}"${p.path.split('?')[0] === href ? html` aria-current="page"` : ''}>${p.t(key)}</a></li>`;
-  return `<!doctype html>\n${html`<html lang="${p.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${title} · ${p.t('site')}</title>
-<link rel="stylesheet" href="/portal/assets/portal.css">
-</head>
-<body>
-<a class="skip" href="#main">${p.t('skip')}</a>
-${
-  p.impersonating && p.user
-    ? html`<div class="impersonation" role="region" aria-label="${p.t('impersonating', { name: p.user.name })}">
-  <p>${p.t('impersonating', { name: p.user.name })} — </p>${postButton(p, '/portal/impersonation/exit', p.t('exitImpersonation'), {}, 'exit')}
-</div>`
-    : ''
-}
-<header>
-  <p class="brand"><a href="/portal">${p.t('site')}</a></p>
-  ${
-    nav
-      ? html`<nav aria-label="${p.t('navLabel')}"><ul>
-    ${link('/portal/account', 'account')}${link('/portal/sessions', 'sessions')}${link('/portal/forms', 'forms')}${link('/portal/change-password', 'changePassword')}
-    <li>${postButton(p, '/portal/sign-out', p.t('signOut'), {}, 'link')}</li>
-  </ul></nav>`
-      : ''
-  }
-</header>
-<main id="main" tabindex="-1">
-<h1>${title}</h1>
-${body}
-</main>
-<footer>
-  <nav aria-label="${p.t('languageLabel')}"><ul class="languages">${uiLanguages.map((l) =>
-    l === p.lang
-      ? html`<li><span aria-current="true" lang="${l}">${languageNames[l]}</span></li>`
-      : html`<li><a href="${withLang(p.path, l)}" lang="${l}" hreflang="${l}">${languageNames[l]}</a></li>`,
-  )}</ul></nav>
-</footer>
-</body>
-</html>`.value}\n`;
+  const link = (href: string, key: PortalKey) =>
+    html`<li><a href="${href}" ${p.path.split('?')[0] === href ? html` aria-current="page"` : ''}>${p.t(key)}</a></li>`;
+  return `<!doctype html>\n${
+    html`<html lang="${p.lang}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${title} · ${p.t('site')}</title>
+        <link rel="stylesheet" href="/portal/assets/portal.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">${p.t('skip')}</a>
+        ${
+          p.impersonating && p.user
+            ? html`<div class="impersonation" role="region" aria-label="${p.t('impersonating', { name: p.user.name })}">
+                <p>${p.t('impersonating', { name: p.user.name })} —</p>
+                ${postButton(p, '/portal/impersonation/exit', p.t('exitImpersonation'), {}, 'exit')}
+              </div>`
+            : ''
+        }
+        <header>
+          <p class="brand"><a href="/portal">${p.t('site')}</a></p>
+          ${
+            nav
+              ? html`<nav aria-label="${p.t('navLabel')}">
+                  <ul>
+                    ${link('/portal/account', 'account')}${link('/portal/sessions', 'sessions')}${link('/portal/forms', 'forms')}${link('/portal/change-password', 'changePassword')}
+                    <li>${postButton(p, '/portal/sign-out', p.t('signOut'), {}, 'link')}</li>
+                  </ul>
+                </nav>`
+              : ''
+          }
+        </header>
+        <main id="main" tabindex="-1">
+          <h1>${title}</h1>
+          ${body}
+        </main>
+        <footer>
+          <nav aria-label="${p.t('languageLabel')}">
+            <ul class="languages">
+              ${uiLanguages.map((l) =>
+                l === p.lang
+                  ? html`<li><span aria-current="true" lang="${l}">${languageNames[l]}</span></li>`
+                  : html`<li><a href="${withLang(p.path, l)}" lang="${l}" hreflang="${l}">${languageNames[l]}</a></li>`,
+              )}
+            </ul>
+          </nav>
+        </footer>
+      </body>
+    </html>`.value
+  }\n`;
 }
 
 /** Short date and time in the page's language, in UTC (what the server knows). */

@@ -154,7 +154,8 @@ const es: Messages = {
   passwordSymbol: 'Incluye un símbolo.',
 
   forgotTitle: 'Has olvidado tu contraseña',
-  forgotIntro: 'Escribe tu nombre de usuario o tu correo. Si hay una cuenta, le enviamos un enlace para elegir una contraseña nueva.',
+  forgotIntro:
+    'Escribe tu nombre de usuario o tu correo. Si hay una cuenta, le enviamos un enlace para elegir una contraseña nueva.',
   forgotSubmit: 'Enviar el enlace',
   forgotSent: 'Si hay una cuenta, le hemos enviado un enlace. Revisa tu correo.',
   resetTitle: 'Elige una contraseña nueva',
@@ -235,7 +236,7 @@ const fr: Messages = {
   back: 'Retour à mon compte',
 
   signInTitle: 'Connexion',
-  username: "Identifiant ou adresse e-mail",
+  username: 'Identifiant ou adresse e-mail',
   password: 'Mot de passe',
   signInSubmit: 'Se connecter',
   forgotLink: 'Mot de passe oublié ?',
@@ -262,7 +263,8 @@ const fr: Messages = {
   passwordSymbol: 'Ajoutez un symbole.',
 
   forgotTitle: 'Mot de passe oublié',
-  forgotIntro: "Saisissez votre identifiant ou votre adresse e-mail. Si un compte correspond, nous lui envoyons un lien pour choisir un nouveau mot de passe.",
+  forgotIntro:
+    'Saisissez votre identifiant ou votre adresse e-mail. Si un compte correspond, nous lui envoyons un lien pour choisir un nouveau mot de passe.',
   forgotSubmit: 'Envoyer le lien',
   forgotSent: 'Si un compte correspond, nous lui avons envoyé un lien. Consultez votre messagerie.',
   resetTitle: 'Choisissez un nouveau mot de passe',
@@ -316,7 +318,7 @@ const fr: Messages = {
 
   impersonating: 'Vous vous faites passer pour {name}',
   exitImpersonation: 'Quitter',
-  impersonateTitle: "Se faire passer pour un utilisateur",
+  impersonateTitle: 'Se faire passer pour un utilisateur',
   impersonateIntro: 'Vous allez voir le portail en tant que {name}. Tout ce que vous faites est journalisé.',
   continue: 'Continuer',
   impersonationEnded: 'La session en tant que cet utilisateur est terminée. Vous pouvez fermer cette page.',

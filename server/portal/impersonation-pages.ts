@@ -16,21 +16,32 @@ interface ImpersonationData {
 /** The impersonation landing (confirm, then a session marked as impersonation) and its exit. */
 export function impersonationPages(portal: FastifyInstance, ctx: ServerContext): void {
   const dead = (r: PortalRequest, reason: 'unknown' | 'used' | 'expired') =>
-    send(r, reason === 'unknown' ? 404 : 410, r.t('impersonateTitle'), notice(r.t(reason === 'unknown' ? 'linkUnknown' : reason === 'used' ? 'linkUsed' : 'linkExpired'), 'warning'), { nav: false });
+    send(
+      r,
+      reason === 'unknown' ? 404 : 410,
+      r.t('impersonateTitle'),
+      notice(r.t(reason === 'unknown' ? 'linkUnknown' : reason === 'used' ? 'linkUsed' : 'linkExpired'), 'warning'),
+      { nav: false },
+    );
 
   portal.get('/impersonate', async (request, reply) => {
     const r = await portalRequest(ctx, request, reply);
     const token = String((request.query as Record<string, unknown>).token ?? '');
     const state = await checkUserToken(ctx.db.kysely, ctx.clock, 'impersonation', token);
     if (!state.ok) return dead(r, state.reason);
-    const user = await ctx.db.kysely.selectFrom('users').selectAll().where('id', '=', state.row.user_id).executeTakeFirstOrThrow();
+    const user = await ctx.db.kysely
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', state.row.user_id)
+      .executeTakeFirstOrThrow();
     return send(
       r,
       200,
       r.t('impersonateTitle'),
       html`<p>${r.t('impersonateIntro', { name: displayNameOf(user) })}</p>
-<form method="post" action="/portal/impersonate">${csrfField(r.p)}<input type="hidden" name="token" value="${token}">
-<button type="submit">${r.t('continue')}</button></form>`,
+        <form method="post" action="/portal/impersonate">
+          ${csrfField(r.p)}<input type="hidden" name="token" value="${token}" /> <button type="submit">${r.t('continue')}</button>
+        </form>`,
       { nav: false },
     );
   });
@@ -43,7 +54,11 @@ export function impersonationPages(portal: FastifyInstance, ctx: ServerContext):
       const used = await consumeUserToken(trx, ctx.clock, 'impersonation', token);
       if (!used.ok) return { error: used.reason };
       const data = JSON.parse(used.row.data ?? '{}') as ImpersonationData;
-      const user = await trx.selectFrom('users').select(['id', 'active', 'deleted_at']).where('id', '=', used.row.user_id).executeTakeFirst();
+      const user = await trx
+        .selectFrom('users')
+        .select(['id', 'active', 'deleted_at'])
+        .where('id', '=', used.row.user_id)
+        .executeTakeFirst();
       if (!user || user.active !== 1 || user.deleted_at) return { error: 'unknown' as const };
       const opened = await openSession(trx, ctx, {
         userId: user.id,
@@ -52,12 +67,17 @@ export function impersonationPages(portal: FastifyInstance, ctx: ServerContext):
         userAgent: request.headers['user-agent'] ?? null,
         impersonatorId: data.actorId,
       });
-      await appendActivity(trx, ctx.clock, { type: data.actorType, id: data.actorId }, {
-        action: 'impersonation.started',
-        targetType: 'user',
-        targetId: user.id,
-        data: { session: opened.sessionId, reason: data.reason },
-      });
+      await appendActivity(
+        trx,
+        ctx.clock,
+        { type: data.actorType, id: data.actorId },
+        {
+          action: 'impersonation.started',
+          targetType: 'user',
+          targetId: user.id,
+          data: { session: opened.sessionId, reason: data.reason },
+        },
+      );
       return { cookie: opened.cookie };
     });
     if ('error' in result) return dead(r, result.error!);

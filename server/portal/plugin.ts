@@ -24,7 +24,8 @@ function parseForm(body: string): Form {
 
 /** No scripts, no inline style, no framing, forms only to ourselves, and no URL with a token leaks as a referrer. */
 const securityHeaders = {
-  'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -35,14 +36,20 @@ const securityHeaders = {
  * The portal at /portal (DESIGN.md §4): small server-rendered pages for end users, translated, with
  * session cookies (HttpOnly, SameSite, Secure over TLS) and a CSRF token on every form.
  */
-export async function registerPortal(app: FastifyInstance, ctx: ServerContext, logger?: { error(message: string): void }): Promise<void> {
+export async function registerPortal(
+  app: FastifyInstance,
+  ctx: ServerContext,
+  logger?: { error(message: string): void },
+): Promise<void> {
   // Signs the CSRF tokens; kept in the database so every instance shares it.
   await initSetting(ctx.db.kysely, 'portalSecret', randomBytes(32).toString('base64url'));
   await app.register(
     async (portal) => {
       await portal.register(cookie);
-      portal.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) =>
-        done(null, parseForm(body as string)),
+      portal.addContentTypeParser(
+        'application/x-www-form-urlencoded',
+        { parseAs: 'string', bodyLimit: 256 * 1024 },
+        (_req, body, done) => done(null, parseForm(body as string)),
       );
       portal.addHook('onSend', async (_request, reply, payload) => {
         for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) reply.header(name, value);

@@ -8,11 +8,14 @@ it('has every portal text in Spanish and French', () => {
   const keys = Object.keys(portalMessages.en);
   for (const lang of ['es', 'fr'] as const) {
     expect(Object.keys(portalMessages[lang]).sort()).toEqual([...keys].sort());
-    for (const key of keys) expect(portalMessages[lang][key as keyof typeof portalMessages.en].trim(), `${lang}.${key}`).not.toBe('');
+    for (const key of keys)
+      expect(portalMessages[lang][key as keyof typeof portalMessages.en].trim(), `${lang}.${key}`).not.toBe('');
     // Placeholders survive translation.
     for (const key of keys) {
       const holes = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      expect(holes(portalMessages[lang][key as keyof typeof portalMessages.en]), `${lang}.${key}`).toEqual(holes(portalMessages.en[key as keyof typeof portalMessages.en]));
+      expect(holes(portalMessages[lang][key as keyof typeof portalMessages.en]), `${lang}.${key}`).toEqual(
+        holes(portalMessages.en[key as keyof typeof portalMessages.en]),
+      );
     }
   }
 });
@@ -82,7 +85,10 @@ describeBackends('portal', (backend) => {
     expect(user.loginCount).toBe(1);
     const activity = (await dir.call('GET', `/api/v1/users/${ann.id}/activity?type=auth`)).body.items;
     expect(activity.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['auth.login', 'auth.loginFailed']));
-    expect(activity.find((e: { action: string }) => e.action === 'auth.login').data).toMatchObject({ channel: 'portal', device: 'TestBrowser/1.0' });
+    expect(activity.find((e: { action: string }) => e.action === 'auth.login').data).toMatchObject({
+      channel: 'portal',
+      device: 'TestBrowser/1.0',
+    });
   });
 
   it('refuses a form posted without this browser’s CSRF token, or from another origin', async () => {
@@ -95,7 +101,9 @@ describeBackends('portal', (backend) => {
     const stranger = new PortalBrowser(dir.url);
     await stranger.get('/portal/sign-in');
     // Another browser's token does not match this browser's cookie.
-    expect((await stranger.post('/portal/sign-in', { _csrf: token, username: 'ann', password: 'ann-password-1' })).status).toBe(403);
+    expect((await stranger.post('/portal/sign-in', { _csrf: token, username: 'ann', password: 'ann-password-1' })).status).toBe(
+      403,
+    );
     await b.get('/portal/account');
     const crossSite = await b.submit('/portal/sign-out', {}, { origin: 'https://evil.example' });
     expect(crossSite.status).toBe(403);
@@ -133,10 +141,18 @@ describeBackends('portal', (backend) => {
     const other = await signIn('ann', 'ann-password-1', 'Other/1.0');
     const { b } = await signIn('ann', 'ann-password-1');
     await b.get('/portal/change-password');
-    const wrong = await b.submit('/portal/change-password', { currentPassword: 'nope', newPassword: 'ann-password-2', confirmPassword: 'ann-password-2' });
+    const wrong = await b.submit('/portal/change-password', {
+      currentPassword: 'nope',
+      newPassword: 'ann-password-2',
+      confirmPassword: 'ann-password-2',
+    });
     expect(wrong.status).toBe(400);
     expect(textOf(wrong.html)).toContain('The current password is wrong.');
-    const done = await b.submit('/portal/change-password', { currentPassword: 'ann-password-1', newPassword: 'ann-password-2', confirmPassword: 'ann-password-2' });
+    const done = await b.submit('/portal/change-password', {
+      currentPassword: 'ann-password-1',
+      newPassword: 'ann-password-2',
+      confirmPassword: 'ann-password-2',
+    });
     expect(textOf(done.html)).toContain('Your password is changed.');
     expect((await other.b.get('/portal/account')).url).toContain('/portal/sign-in');
     expect((await b.get('/portal/account')).status).toBe(200);
@@ -154,7 +170,9 @@ describeBackends('portal', (backend) => {
     await b.get('/portal/forgot-password');
     const none = await b.submit('/portal/forgot-password', { username: 'nobody-here' });
     expect(textOf(none.html)).toBe(textOf(sent.html));
-    const mail = (await dir.call('GET', `/api/v1/outbox?userId=${ann.id}`)).body.items.find((m: { kind: string }) => m.kind === 'passwordReset');
+    const mail = (await dir.call('GET', `/api/v1/outbox?userId=${ann.id}`)).body.items.find(
+      (m: { kind: string }) => m.kind === 'passwordReset',
+    );
     const link = linkIn(mail.text, `${dir.url}/portal/reset-password?token=`);
     await b.get(link);
     const done = await b.submit('/portal/reset-password', { newPassword: 'ann-password-4', confirmPassword: 'ann-password-4' });
@@ -181,7 +199,9 @@ describeBackends('portal', (backend) => {
     const done = await b.submit('/portal/change-password', { newPassword: 'ann-password-5', confirmPassword: 'ann-password-5' });
     expect(done.url).toContain('/portal/account');
     expect((await b.get('/portal/sessions')).status).toBe(200);
-    expect((await request(`${dir.url}/api/v1/auth/login`, 'POST', { username: 'ann', password: 'ann-password-5' })).status).toBe(200);
+    expect((await request(`${dir.url}/api/v1/auth/login`, 'POST', { username: 'ann', password: 'ann-password-5' })).status).toBe(
+      200,
+    );
   });
 
   it('answers a form on the portal with typed fields, checked, stored per user and exportable', async () => {
@@ -209,18 +229,36 @@ describeBackends('portal', (backend) => {
     expect(text).toContain('Age: Enter a number.');
     expect(text).toContain('Code: This value does not have the expected format.');
     expect(bad.html).toContain('aria-invalid="true"');
-    const ok = await b.submit(`/portal/forms/${form.body.id}`, { shirt: 'M', age: '41', langs: ['en', 'fr'], newsletter: 'true', code: 'ABC' });
+    const ok = await b.submit(`/portal/forms/${form.body.id}`, {
+      shirt: 'M',
+      age: '41',
+      langs: ['en', 'fr'],
+      newsletter: 'true',
+      code: 'ABC',
+    });
     expect(textOf(ok.html)).toContain('Your answers are saved.');
     const answers = (await dir.call('GET', `/api/v1/users/${ann.id}/form-answers`)).body;
-    expect(answers.items[0]).toMatchObject({ formName: 'Onboarding', answers: { shirt: 'M', age: 41, langs: ['en', 'fr'], newsletter: true, code: 'ABC' } });
-    const csv = await request(`${dir.url}/api/v1/forms/${form.body.id}/answers.csv`, 'GET', undefined, { authorization: `Bearer ${adminToken}` });
+    expect(answers.items[0]).toMatchObject({
+      formName: 'Onboarding',
+      answers: { shirt: 'M', age: 41, langs: ['en', 'fr'], newsletter: true, code: 'ABC' },
+    });
+    const csv = await request(`${dir.url}/api/v1/forms/${form.body.id}/answers.csv`, 'GET', undefined, {
+      authorization: `Bearer ${adminToken}`,
+    });
     expect(csv.text).toContain('userId,username,submittedAt,shirt,age,langs,newsletter,code');
     expect(csv.text).toContain(',ann,');
     expect(csv.text).toContain('M,41,en|fr,true,ABC');
   });
 
   it('deletes my own account only when the policy allows it', async () => {
-    const created = await dir.call('POST', '/api/v1/users', { username: 'leaver', email: 'leaver@example.org', firstName: 'Lea', lastName: 'Ver', password: 'leaver-pass-1', roles: ['end_user'] });
+    const created = await dir.call('POST', '/api/v1/users', {
+      username: 'leaver',
+      email: 'leaver@example.org',
+      firstName: 'Lea',
+      lastName: 'Ver',
+      password: 'leaver-pass-1',
+      roles: ['end_user'],
+    });
     const { b } = await signIn('leaver', 'leaver-pass-1');
     expect((await b.get('/portal/delete-account')).status).toBe(403);
     await dir.call('PATCH', '/api/v1/settings', { policies: { allowSelfDelete: true } });

@@ -49,7 +49,8 @@ export function cookieOptions(r: Pick<PortalRequest, 'secure'>, maxAgeMs: number
 /** Reads the session and the language, and makes sure the browser has a CSRF cookie. */
 export async function portalRequest(ctx: ServerContext, request: FastifyRequest, reply: FastifyReply): Promise<PortalRequest> {
   // TLS here, or in front of us (a public https:// address behind a terminating proxy).
-  const secure = request.protocol === 'https' || (await readSetting<string>(ctx.db.kysely, 'publicUrl'))?.startsWith('https://') === true;
+  const secure =
+    request.protocol === 'https' || (await readSetting<string>(ctx.db.kysely, 'publicUrl'))?.startsWith('https://') === true;
   const names = cookieNames(secure);
   const session = await currentSession(ctx, request.cookies[names.session]);
   const query = (request.query ?? {}) as Record<string, unknown>;
@@ -79,7 +80,10 @@ export async function portalRequest(ctx: ServerContext, request: FastifyRequest,
 }
 
 export function send(r: PortalRequest, status: number, title: string, body: Html, options: { nav?: boolean } = {}): FastifyReply {
-  return r.reply.code(status).type('text/html; charset=utf-8').send(page(r.p, title, body, options));
+  return r.reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .send(page(r.p, title, body, options));
 }
 
 export const redirect = (r: PortalRequest, to: string): FastifyReply => r.reply.code(303).header('location', to).send();

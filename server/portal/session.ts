@@ -98,11 +98,17 @@ export interface OpenSession {
 }
 
 /** Opens a portal session; the answer is the cookie value (only its hash is stored). */
-export async function openSession(db: Executor, ctx: ServerContext, open: OpenSession): Promise<{ cookie: string; sessionId: string; expiresAt: string }> {
+export async function openSession(
+  db: Executor,
+  ctx: ServerContext,
+  open: OpenSession,
+): Promise<{ cookie: string; sessionId: string; expiresAt: string }> {
   const now = ctx.clock.now();
   const id = randomUUID();
   const cookie = newToken('uds');
-  const expiresAt = new Date(now.getTime() + (open.kind === 'impersonation' ? impersonationSessionMs : portalSessionMs)).toISOString();
+  const expiresAt = new Date(
+    now.getTime() + (open.kind === 'impersonation' ? impersonationSessionMs : portalSessionMs),
+  ).toISOString();
   await db
     .insertInto('auth_sessions')
     .values({
@@ -118,7 +124,10 @@ export async function openSession(db: Executor, ctx: ServerContext, open: OpenSe
       impersonator_id: open.impersonatorId ?? null,
     })
     .execute();
-  await db.insertInto('portal_cookies').values({ token_hash: hashToken(cookie), session_id: id }).execute();
+  await db
+    .insertInto('portal_cookies')
+    .values({ token_hash: hashToken(cookie), session_id: id })
+    .execute();
   return { cookie, sessionId: id, expiresAt };
 }
 
@@ -132,7 +141,11 @@ export async function impersonatorActor(db: Executor, id: string | null): Promis
 /** Ends one portal session (sign-out, impersonation exit) and logs it. */
 export async function closeSession(ctx: ServerContext, session: PortalSession): Promise<void> {
   await ctx.db.kysely.transaction().execute(async (trx) => {
-    await trx.updateTable('auth_sessions').set({ revoked_at: ctx.clock.now().toISOString() }).where('id', '=', session.id).execute();
+    await trx
+      .updateTable('auth_sessions')
+      .set({ revoked_at: ctx.clock.now().toISOString() })
+      .where('id', '=', session.id)
+      .execute();
     await trx.deleteFrom('portal_cookies').where('session_id', '=', session.id).execute();
     const impersonator = await impersonatorActor(trx, session.impersonatorId);
     await appendActivity(
@@ -163,7 +176,8 @@ export async function portalSecret(ctx: ServerContext): Promise<string> {
 
 export const newCsrfCookie = (): string => randomBytes(24).toString('base64url');
 
-export const csrfToken = (secret: string, cookie: string): string => createHmac('sha256', secret).update(`csrf:${cookie}`).digest('base64url');
+export const csrfToken = (secret: string, cookie: string): string =>
+  createHmac('sha256', secret).update(`csrf:${cookie}`).digest('base64url');
 
 export function csrfValid(secret: string, cookie: string | undefined, field: unknown): boolean {
   if (!cookie || typeof field !== 'string') return false;

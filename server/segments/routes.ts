@@ -13,7 +13,11 @@ import { countMatching, parseSegmentFilter, toSegment } from './store';
 const idParams = z.object({ id: z.string().min(1).max(100) });
 const filterSchema = z.record(z.string().max(100), z.union([z.string().max(500), z.array(z.string().max(500)).max(100)]));
 const segmentBody = z
-  .object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).nullable().optional(), filter: filterSchema })
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000).nullable().optional(),
+    filter: filterSchema,
+  })
   .strict();
 
 const countOptions = (ctx: ServerContext) => listOptions(ctx);
@@ -55,7 +59,10 @@ export function segmentRoutes(): AnyRoute[] {
           .limit(query.pageSize)
           .offset((query.page - 1) * query.pageSize)
           .execute();
-        const total = await db.selectFrom('segments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        const total = await db
+          .selectFrom('segments')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
         const items: Segment[] = [];
         for (const row of rows) items.push(await toSegment(db, row, countOptions(ctx)));
         return { items, total: Number(total.n), page: query.page, pageSize: query.pageSize };
@@ -90,7 +97,11 @@ export function segmentRoutes(): AnyRoute[] {
               version: 1,
             })
             .execute();
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'segment.created', targetType: 'segment', targetId: id });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'segment.created',
+            targetType: 'segment',
+            targetId: id,
+          });
         });
         const row = await ctx.db.kysely.selectFrom('segments').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
         reply.code(201).header('etag', etagOf(row.version)).header('location', `/api/v1/segments/${id}`);
@@ -127,7 +138,9 @@ export function segmentRoutes(): AnyRoute[] {
           const ifMatch = ifMatchVersion(request, row.version);
           if (ifMatch !== undefined && ifMatch !== row.version) throw preconditionFailed();
           if (body.name && body.name.toLowerCase() !== row.name_lower) {
-            if (await trx.selectFrom('segments').select('id').where('name_lower', '=', body.name.toLowerCase()).executeTakeFirst())
+            if (
+              await trx.selectFrom('segments').select('id').where('name_lower', '=', body.name.toLowerCase()).executeTakeFirst()
+            )
               throw conflict(`the segment "${body.name}" exists`, [{ field: 'name', code: 'duplicate' }]);
           }
           await trx
@@ -165,7 +178,11 @@ export function segmentRoutes(): AnyRoute[] {
         await ctx.db.kysely.transaction().execute(async (trx) => {
           const result = await trx.deleteFrom('segments').where('id', '=', params.id).executeTakeFirst();
           if (Number(result.numDeletedRows) === 0) throw notFound('segment');
-          await appendActivity(trx, ctx.clock, principal!.actor, { action: 'segment.deleted', targetType: 'segment', targetId: params.id });
+          await appendActivity(trx, ctx.clock, principal!.actor, {
+            action: 'segment.deleted',
+            targetType: 'segment',
+            targetId: params.id,
+          });
         });
         return undefined;
       },

@@ -16,7 +16,10 @@ export type SegmentFilter = Record<string, string | string[]>;
 export function parseSegmentFilter(filter: SegmentFilter): UserListQuery {
   const nested = Object.keys(filter).filter((k) => notFilters.includes(k));
   if (nested.length)
-    throw badRequest(`a segment filter cannot hold ${nested.join(', ')}`, nested.map((k) => ({ field: `filter.${k}`, code: 'unknownField' })));
+    throw badRequest(
+      `a segment filter cannot hold ${nested.join(', ')}`,
+      nested.map((k) => ({ field: `filter.${k}`, code: 'unknownField' })),
+    );
   const result = userListQuerySchema.safeParse(filter);
   if (!result.success) {
     const errors = zodFieldErrors(result.error, 'filter');
@@ -39,10 +42,16 @@ export async function segmentQuery(db: Kysely<Database>, ref: string): Promise<U
 export type CountOptions = ListOptions;
 
 /** How many users a filter matches, counted in SQL (up to the count limit). */
-export async function countMatching(db: Kysely<Database>, query: UserListQuery, options: CountOptions): Promise<{ count: number; exact: boolean }> {
+export async function countMatching(
+  db: Kysely<Database>,
+  query: UserListQuery,
+  options: CountOptions,
+): Promise<{ count: number; exact: boolean }> {
   const where = await userConditions(db, query, options);
   const result = await sql<{ n: number | string }>`
-    select count(*) as n from (select 1 from users where ${sql.join(where, sql` and `)} limit ${options.countLimit + 1}) limited`.execute(db);
+    select count(*) as n from (select 1 from users where ${sql.join(where, sql` and `)} limit ${options.countLimit + 1}) limited`.execute(
+    db,
+  );
   const n = Number(result.rows[0]?.n ?? 0);
   return n > options.countLimit ? { count: options.countLimit, exact: false } : { count: n, exact: true };
 }

@@ -61,7 +61,8 @@ export function userRoutes(): AnyRoute[] {
       query: z.object({ sendPassword: z.enum(['true', 'false']).optional(), invite: z.enum(['true', 'false']).optional() }),
       body: userWriteSchema,
       async handler({ query, body, principal, ctx, reply }) {
-        const notify = query.sendPassword === 'true' && body.password ? 'password' : query.invite === 'true' ? 'invitation' : undefined;
+        const notify =
+          query.sendPassword === 'true' && body.password ? 'password' : query.invite === 'true' ? 'invitation' : undefined;
         const user = await createUser(ctx, principal!, notify ? { ...body, notify } : body);
         reply.code(201).header('etag', etagOf(user.version)).header('location', `/api/v1/users/${user.id}`);
         return user;

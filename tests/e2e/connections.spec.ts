@@ -128,7 +128,12 @@ test('a fresh install opens on the first-run screen and starts the Local directo
     await expect(page.getByTestId('mailbox-unavailable')).toBeVisible();
   } else {
     expect(outbox.status).toBe(200);
-    const invitee = await local('POST', '/api/v1/users', { username: 'mail.reader', email: 'mail.reader@example.org', firstName: 'Mia', lastName: 'Reader' });
+    const invitee = await local('POST', '/api/v1/users', {
+      username: 'mail.reader',
+      email: 'mail.reader@example.org',
+      firstName: 'Mia',
+      lastName: 'Reader',
+    });
     expect(invitee.status).toBe(201);
     expect((await local('POST', `/api/v1/users/${String(invitee.body!.id)}/invite`, {})).status).toBe(200);
     await page.getByTestId('nav-mailbox').click();
@@ -196,7 +201,10 @@ test('switches between connections from the app bar', async () => {
 });
 
 test('asks to sign in again when the saved API token is revoked', async () => {
-  const created = await staging.api<{ id: string; token: string }>('POST', '/api/v1/tokens', { name: 'userdeck-e2e', role: 'administrator' });
+  const created = await staging.api<{ id: string; token: string }>('POST', '/api/v1/tokens', {
+    name: 'userdeck-e2e',
+    role: 'administrator',
+  });
   expect(created.status).toBe(201);
   secrets.set('api token', created.body.token);
   const connections = new ConnectionsPage(page);
@@ -352,7 +360,9 @@ test('deletes a connection after confirmation, with its keychain entries', async
 
 test('no secret of the session reached the renderer, the profile file, the data folder or the logs', async () => {
   // The refresh token the app got for "Staging" lives in the keychain; look for it too.
-  const state = await bridge.invoke<{ connections: { id: string; name: string }[]; secretStorage: { backend: string } }>('connections/list');
+  const state = await bridge.invoke<{ connections: { id: string; name: string }[]; secretStorage: { backend: string } }>(
+    'connections/list',
+  );
   expect(state.ok && state.value.secretStorage.backend).toBe('keychain');
   const stagingId = state.ok ? state.value.connections.find((c) => c.name === 'Staging')!.id : '';
   const refreshToken = await keytar.getPassword(`Userdeck connection ${stagingId}`, 'refreshToken');
@@ -361,7 +371,11 @@ test('no secret of the session reached the renderer, the profile file, the data 
   expect(await keytar.getPassword(`Userdeck connection ${stagingId}`, 'password')).toBe(password);
 
   const pinia = await page.evaluate(() => {
-    const app = (document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } } }).__vue_app__;
+    const app = (
+      document.querySelector('#app') as unknown as {
+        __vue_app__: { config: { globalProperties: { $pinia: { state: { value: unknown } } } } };
+      }
+    ).__vue_app__;
     return JSON.stringify(app.config.globalProperties.$pinia.state.value);
   });
   expect(pinia).toContain('Staging');
@@ -381,7 +395,8 @@ test('no secret of the session reached the renderer, the profile file, the data 
     expect(secret.length, what).toBeGreaterThan(8);
     for (const call of traffic) {
       expect(call.response.includes(secret), `${what} in the answer to ${call.channel}`).toBe(false);
-      if (!mayCarrySecrets.has(call.channel)) expect(call.request.includes(secret), `${what} sent with ${call.channel}`).toBe(false);
+      if (!mayCarrySecrets.has(call.channel))
+        expect(call.request.includes(secret), `${what} sent with ${call.channel}`).toBe(false);
     }
     for (const event of events) expect(event.includes(secret), `${what} in an event`).toBe(false);
     expect(pinia.includes(secret), `${what} in the renderer's state`).toBe(false);

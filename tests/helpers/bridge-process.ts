@@ -17,7 +17,10 @@ export interface BridgeProcess {
     save?: (string | null)[];
   }): Promise<{ requests: { type: string; kind?: string }[] }>;
   /** Calls a channel directly, as the page would (for setup steps a test is not about). */
-  invoke<T = unknown>(channel: string, input?: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; key: string } }>;
+  invoke<T = unknown>(
+    channel: string,
+    input?: unknown,
+  ): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; key: string } }>;
   /** The bridge process's id (its children are the Local directory). */
   pid: number;
   stop(): Promise<void>;

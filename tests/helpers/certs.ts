@@ -42,16 +42,70 @@ export function testCertificates(): TestCertificates {
   try {
     const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
     const san = 'subjectAltName=IP:127.0.0.1,DNS:localhost';
-    openssl(['req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Userdeck Test CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+    openssl(
+      [
+        'req',
+        '-x509',
+        ...key,
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.crt',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=Userdeck Test CA',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
+      dir,
+    );
     openssl(['req', ...key, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost'], dir);
     writeFileSync(join(dir, 'server.ext'), `${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-    openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt',
-      '-days', '2', '-extfile', 'server.ext'], dir);
-    openssl(['req', '-x509', ...key, '-keyout', 'self.key', '-out', 'self.crt', '-days', '2', '-subj', '/CN=localhost',
-      '-addext', san], dir);
-    openssl(['req', '-x509', ...key, '-keyout', 'wrong.key', '-out', 'wrong.crt', '-days', '2', '-subj', '/CN=elsewhere.example',
-      '-addext', 'subjectAltName=DNS:elsewhere.example'], dir);
+    openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-out',
+        'server.crt',
+        '-days',
+        '2',
+        '-extfile',
+        'server.ext',
+      ],
+      dir,
+    );
+    openssl(
+      ['req', '-x509', ...key, '-keyout', 'self.key', '-out', 'self.crt', '-days', '2', '-subj', '/CN=localhost', '-addext', san],
+      dir,
+    );
+    openssl(
+      [
+        'req',
+        '-x509',
+        ...key,
+        '-keyout',
+        'wrong.key',
+        '-out',
+        'wrong.crt',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=elsewhere.example',
+        '-addext',
+        'subjectAltName=DNS:elsewhere.example',
+      ],
+      dir,
+    );
     cached = { ca: pair(dir, 'ca'), server: pair(dir, 'server'), selfSigned: pair(dir, 'self'), wrongHost: pair(dir, 'wrong') };
     return cached;
   } finally {

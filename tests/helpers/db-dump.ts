@@ -26,7 +26,8 @@ export async function dumpDatabase(dir: TestDirectory): Promise<Map<string, stri
       `select table_schema as s, table_name as t from information_schema.tables
        where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')`,
     );
-    for (const { s, t } of tables.rows) out.set(`${s}.${t}`, JSON.stringify((await client.query(`select * from "${s}"."${t}"`)).rows));
+    for (const { s, t } of tables.rows)
+      out.set(`${s}.${t}`, JSON.stringify((await client.query(`select * from "${s}"."${t}"`)).rows));
   } finally {
     await client.end();
   }

@@ -62,7 +62,13 @@ export async function startFaultFront(upstream: string): Promise<FaultFront> {
     const fault = index >= 0 ? queue.splice(index, 1)[0]!.fault : undefined;
     const forward = () => {
       const proxied = httpRequest(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: target.host },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
@@ -120,7 +126,13 @@ export async function startConnectProxy(hosts: Record<string, string> = {}) {
     forwarded.push(req.url ?? '');
     const url = new URL(req.url ?? '');
     const proxied = httpRequest(
-      { host: hosts[url.hostname] ?? url.hostname, port: url.port, method: req.method, path: `${url.pathname}${url.search}`, headers: req.headers },
+      {
+        host: hosts[url.hostname] ?? url.hostname,
+        port: url.port,
+        method: req.method,
+        path: `${url.pathname}${url.search}`,
+        headers: req.headers,
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -30,13 +30,20 @@ export class PortalBrowser {
       const i = pair!.indexOf('=');
       const name = pair!.slice(0, i).trim();
       const value = pair!.slice(i + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
+      const expired = attrs.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()),
+      );
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
   }
 
-  private async request(method: string, url: string, body?: URLSearchParams, extra: Record<string, string> = {}): Promise<PortalPage> {
+  private async request(
+    method: string,
+    url: string,
+    body?: URLSearchParams,
+    extra: Record<string, string> = {},
+  ): Promise<PortalPage> {
     let target = new URL(url, this.base).toString();
     let m = method;
     let b: URLSearchParams | undefined = body;
@@ -89,7 +96,11 @@ export class PortalBrowser {
   }
 
   /** Submits the form of the current page that posts to `action`, with `values` filled in. */
-  submit(action: string, values: Record<string, string | string[]> = {}, extra: Record<string, string> = {}): Promise<PortalPage> {
+  submit(
+    action: string,
+    values: Record<string, string | string[]> = {},
+    extra: Record<string, string> = {},
+  ): Promise<PortalPage> {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...this.formFields(action), ...values }))
       for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
@@ -103,7 +114,10 @@ export class PortalBrowser {
 }
 
 /** The text of a page without tags, spaces collapsed (for assertions on what a person reads). */
-export const textOf = (html: string): string => decode(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
+export const textOf = (html: string): string =>
+  decode(html.replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** The first link in a mail's text that starts with `prefix`. */
 export function linkIn(text: string, prefix: string): string {

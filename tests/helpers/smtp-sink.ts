@@ -15,11 +15,13 @@ export interface SunkMail {
 
 function decodeWords(header: string): string {
   // Whitespace between two encoded words is folding, not text (RFC 2047 §6.2).
-  return header.replace(/(\?=)\s+(=\?)/g, '$1$2').replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_, _charset: string, enc: string, data: string) =>
-    enc.toUpperCase() === 'B'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(decodeQp(data.replace(/_/g, ' ')), 'latin1').toString('utf8'),
-  );
+  return header
+    .replace(/(\?=)\s+(=\?)/g, '$1$2')
+    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_, _charset: string, enc: string, data: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(data, 'base64').toString('utf8')
+        : Buffer.from(decodeQp(data.replace(/_/g, ' ')), 'latin1').toString('utf8'),
+    );
 }
 
 /** Quoted-printable to a binary string (each char one byte). */
@@ -109,7 +111,10 @@ export async function startSmtpSink(options: { refuse?: (address: string) => boo
       for (;;) {
         const found = mails.find(predicate);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no such mail within ${timeoutMs} ms; got: ${mails.map((m) => `${m.to.join(',')} "${m.subject}"`).join('; ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `no such mail within ${timeoutMs} ms; got: ${mails.map((m) => `${m.to.join(',')} "${m.subject}"`).join('; ')}`,
+          );
         await new Promise((r) => setTimeout(r, 50));
       }
     },

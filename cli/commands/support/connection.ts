@@ -12,5 +12,9 @@ export function connect(values: { url?: string; token?: string }): ApiClient {
     throw usageError(`--url is not a URL: ${values.url}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError('--url must be http:// or https://');
-  return createApiClient({ baseUrl: values.url.replace(/\/+$/, ''), credentials: { method: 'token', token: values.token }, retry: { maxAttempts: 3 } });
+  return createApiClient({
+    baseUrl: values.url.replace(/\/+$/, ''),
+    credentials: { method: 'token', token: values.token },
+    retry: { maxAttempts: 3 },
+  });
 }

@@ -15,7 +15,8 @@ export const importOptions = {
 
 export function planSettings(values: { policy?: string; passwords?: string; 'blank-clears'?: boolean }): PlanOptions {
   const policy = values.policy ?? 'update';
-  if (!['update', 'skip', 'update-only'].includes(policy)) throw usageError('--policy must be update (add and update), skip (add new only) or update-only');
+  if (!['update', 'skip', 'update-only'].includes(policy))
+    throw usageError('--policy must be update (add and update), skip (add new only) or update-only');
   const passwords = values.passwords ?? 'keep';
   if (passwords !== 'keep' && passwords !== 'set') throw usageError('--passwords must be keep or set');
   return { policy: policy as ImportPolicy, passwords, blankClears: values['blank-clears'] ?? false };

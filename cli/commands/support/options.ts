@@ -90,7 +90,11 @@ export function loadSchemaFile(path: string): FieldSchema {
     const code = (error as NodeJS.ErrnoException).code;
     throw usageError(code ? `cannot read the schema file ${path} (${code})` : `the schema file ${path} is not JSON`);
   }
-  const candidates = [json, (json as { fieldSchema?: unknown })?.fieldSchema, (json as { capabilities?: { fieldSchema?: unknown } })?.capabilities?.fieldSchema];
+  const candidates = [
+    json,
+    (json as { fieldSchema?: unknown })?.fieldSchema,
+    (json as { capabilities?: { fieldSchema?: unknown } })?.capabilities?.fieldSchema,
+  ];
   for (const candidate of candidates) {
     const parsed = fieldSchemaSchema.safeParse(candidate);
     if (parsed.success) return parsed.data;

@@ -44,7 +44,12 @@ export class AdminClient {
   private async call<T>(
     method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     path: string,
-    options: CallOptions & { body?: unknown; query?: Record<string, QueryValue>; auth?: boolean; headers?: Record<string, string> } = {},
+    options: CallOptions & {
+      body?: unknown;
+      query?: Record<string, QueryValue>;
+      auth?: boolean;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<HttpResponse<T>> {
     return this.http.request<T>({ method, path: `${ADMIN_PREFIX}${path}`, ...options });
   }

@@ -22,14 +22,20 @@ describe('cancellation of long calls', () => {
   it('refuses a request id already in use, and runs id-less calls without a signal', async () => {
     const registry = new CancellationRegistry();
     const slow = registry.run('same', () => new Promise((resolve) => setTimeout(resolve, 50)));
-    await expect(registry.run('same', async () => 1)).rejects.toMatchObject({ code: 'invalidInput', params: { field: 'requestId' } });
+    await expect(registry.run('same', async () => 1)).rejects.toMatchObject({
+      code: 'invalidInput',
+      params: { field: 'requestId' },
+    });
     await slow;
     await expect(registry.run(undefined, async (signal) => signal)).resolves.toBeUndefined();
   });
 
   it('cancels everything on shutdown', async () => {
     const registry = new CancellationRegistry();
-    const call = registry.run('x', (signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))));
+    const call = registry.run(
+      'x',
+      (signal) => new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+    );
     registry.cancelAll();
     await expect(call).rejects.toMatchObject({ code: 'cancelled' });
   });

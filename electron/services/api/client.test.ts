@@ -122,7 +122,11 @@ describe('error mapping', () => {
     const auditor = await api.admin.createUser(person({ password, roles: ['auditor'] }));
     const asAuditor = client({ credentials: { method: 'password', username: auditor.value.username, password } });
     const error = await failure(asAuditor.admin.patchUser(auditor.value.id, { firstName: 'Nope' }));
-    expect(error).toMatchObject({ code: 'forbidden', key: 'errors.forbiddenPermission', params: { status: 403, permission: 'users.update' } });
+    expect(error).toMatchObject({
+      code: 'forbidden',
+      key: 'errors.forbiddenPermission',
+      params: { status: 403, permission: 'users.update' },
+    });
   });
 
   it('404 not found, 409 conflict with the field, 400 validation with the field', async () => {
@@ -154,7 +158,10 @@ describe('error mapping', () => {
   it('a closed port is unreachable, a stalled server times out', async () => {
     const port = await closedPort();
     const down = client({ baseUrl: `http://127.0.0.1:${port}` });
-    expect(await failure(down.admin.capabilities())).toMatchObject({ code: 'unreachable', params: { host: `127.0.0.1:${port}` } });
+    expect(await failure(down.admin.capabilities())).toMatchObject({
+      code: 'unreachable',
+      params: { host: `127.0.0.1:${port}` },
+    });
 
     front.failNext([{ status: 200, delayMs: 3000 }], /capabilities/);
     const slow = client({ baseUrl: front.url, timeoutMs: 300 });
@@ -299,7 +306,10 @@ describe('TLS and proxies', () => {
       const trusted = client({ baseUrl: tls.url, tls: { trustedFingerprint: certs.selfSigned.fingerprint256 } });
       expect((await trusted.admin.capabilities()).product).toBe('userdeck');
       const other = client({ baseUrl: tls.url, tls: { trustedFingerprint: certs.server.fingerprint256 } });
-      expect(await failure(other.admin.capabilities())).toMatchObject({ code: 'tls', params: { reason: 'CERT_FINGERPRINT_MISMATCH' } });
+      expect(await failure(other.admin.capabilities())).toMatchObject({
+        code: 'tls',
+        params: { reason: 'CERT_FINGERPRINT_MISMATCH' },
+      });
     } finally {
       await tls.close();
     }
@@ -313,7 +323,10 @@ describe('TLS and proxies', () => {
       const withCa = client({ baseUrl: good.url, tls: { caPem: certs.ca.cert } });
       expect((await withCa.admin.capabilities()).product).toBe('userdeck');
       const misnamed = client({ baseUrl: wrong.url, tls: { caPem: certs.wrongHost.cert } });
-      expect(await failure(misnamed.admin.capabilities())).toMatchObject({ code: 'tls', params: { reason: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
+      expect(await failure(misnamed.admin.capabilities())).toMatchObject({
+        code: 'tls',
+        params: { reason: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+      });
     } finally {
       await good.close();
       await wrong.close();

@@ -136,7 +136,9 @@ function tunnel(proxy: URL, host: string, port: number, timeoutMs: number): Prom
       reject(new ProxyError(res.statusCode ?? null));
     });
     req.once('timeout', () => req.destroy(Object.assign(new Error('proxy timeout'), { code: 'ETIMEDOUT' })));
-    req.once('error', (error) => reject(error instanceof ProxyError ? error : Object.assign(new ProxyError(null), { cause: error })));
+    req.once('error', (error) =>
+      reject(error instanceof ProxyError ? error : Object.assign(new ProxyError(null), { cause: error })),
+    );
     req.end();
   });
 }

@@ -40,25 +40,32 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'userdeck-oauth-'));
   server = await startServer({ dataDir, bootstrapToken: adminToken });
   front = await startFaultFront(server.url);
-  issued = (await adminCall<{ id: string; token: string }>('POST', '/api/v1/tokens', { name: 'oauth-client', role: 'auditor' })).body;
+  issued = (await adminCall<{ id: string; token: string }>('POST', '/api/v1/tokens', { name: 'oauth-client', role: 'auditor' }))
+    .body;
 
   oauth = new OAuth2Server();
   await oauth.issuer.keys.generate('RS256');
   await oauth.start(0, '127.0.0.1');
-  oauth.service.on('beforeResponse', (response: { body: Record<string, unknown>; statusCode: number }, req: IncomingMessage & { body: Record<string, string> }) => {
-    tokenRequests.push({ authorization: req.headers.authorization, body: { ...req.body } });
-    const [id, secret] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
-      .toString()
-      .split(':')
-      .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
-    if (id !== clientId || secret !== clientSecret) {
-      response.statusCode = 401;
-      response.body = { error: 'invalid_client' };
-      return;
-    }
-    response.body.access_token = issued.token;
-    response.body.expires_in = Number(req.body.scope === 'short-lived' ? 10 : 3600);
-  });
+  oauth.service.on(
+    'beforeResponse',
+    (
+      response: { body: Record<string, unknown>; statusCode: number },
+      req: IncomingMessage & { body: Record<string, string> },
+    ) => {
+      tokenRequests.push({ authorization: req.headers.authorization, body: { ...req.body } });
+      const [id, secret] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+        .toString()
+        .split(':')
+        .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
+      if (id !== clientId || secret !== clientSecret) {
+        response.statusCode = 401;
+        response.body = { error: 'invalid_client' };
+        return;
+      }
+      response.body.access_token = issued.token;
+      response.body.expires_in = Number(req.body.scope === 'short-lived' ? 10 : 3600);
+    },
+  );
 });
 
 afterAll(async () => {
@@ -112,7 +119,10 @@ describe('OAuth2 client credentials', () => {
   });
 
   it('reports a refused client secret clearly', async () => {
-    expect(await failure(client('wrong-secret').admin.me())).toMatchObject({ code: 'unauthorized', key: 'errors.badClientCredentials' });
+    expect(await failure(client('wrong-secret').admin.me())).toMatchObject({
+      code: 'unauthorized',
+      key: 'errors.badClientCredentials',
+    });
   });
 
   it('on 401 gets a new token once, then asks for re-authentication', async () => {

@@ -82,7 +82,9 @@ describe('SCIM client', () => {
     expect(patched?.active).toBe(false);
 
     // The old ETag is stale now: refused, with the server's current copy attached.
-    const stale = await failure(scim.patchUser(created.id!, [{ op: 'replace', path: 'displayName', value: 'x' }], { ifMatch: version }));
+    const stale = await failure(
+      scim.patchUser(created.id!, [{ op: 'replace', path: 'displayName', value: 'x' }], { ifMatch: version }),
+    );
     expect(stale.code).toBe('staleVersion');
     expect((stale.details as { current: ScimUser }).current.active).toBe(false);
 
@@ -99,8 +101,14 @@ describe('SCIM client', () => {
   it('maps SCIM errors: uniqueness to conflict, a bad filter to validation', async () => {
     const scim = plain.api.scim;
     const user = await scim.createUser(newUser());
-    expect(await failure(scim.createUser({ ...newUser(), userName: user.userName }))).toMatchObject({ code: 'conflict', params: { status: 409 } });
-    expect(await failure(scim.listUsers({ filter: 'userName eq' }))).toMatchObject({ code: 'validation', params: { status: 400 } });
+    expect(await failure(scim.createUser({ ...newUser(), userName: user.userName }))).toMatchObject({
+      code: 'conflict',
+      params: { status: 409 },
+    });
+    expect(await failure(scim.listUsers({ filter: 'userName eq' }))).toMatchObject({
+      code: 'validation',
+      params: { status: 400 },
+    });
   });
 
   it('manages groups and runs a bulk request', async () => {
@@ -136,7 +144,11 @@ describe('capability discovery', () => {
   });
 
   it('finds SCIM when the URL given is the SCIM root itself', async () => {
-    const api = createApiClient({ baseUrl: `${plain.server.url}/scim/v2`, credentials: { method: 'token', token }, proxy: { mode: 'none' } });
+    const api = createApiClient({
+      baseUrl: `${plain.server.url}/scim/v2`,
+      credentials: { method: 'token', token },
+      proxy: { mode: 'none' },
+    });
     clients.push(api);
     const { capabilities } = await discover(api);
     expect(capabilities).toMatchObject({ kind: 'scim', scimPath: '' });
@@ -144,7 +156,11 @@ describe('capability discovery', () => {
   });
 
   it('says clearly when nothing at the address is a directory', async () => {
-    const api = createApiClient({ baseUrl: `${plain.server.url}/nothing/here`, credentials: { method: 'token', token }, proxy: { mode: 'none' } });
+    const api = createApiClient({
+      baseUrl: `${plain.server.url}/nothing/here`,
+      credentials: { method: 'token', token },
+      proxy: { mode: 'none' },
+    });
     clients.push(api);
     expect(await failure(discover(api))).toMatchObject({ code: 'notSupported', key: 'errors.notADirectory' });
   });

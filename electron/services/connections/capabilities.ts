@@ -26,7 +26,10 @@ function scimFeaturesOf(config: ScimServiceProviderConfig): ScimFeature[] {
   return features;
 }
 
-async function findScim(api: ApiClient, signal?: AbortSignal): Promise<{ path: string; config: ScimServiceProviderConfig } | null> {
+async function findScim(
+  api: ApiClient,
+  signal?: AbortSignal,
+): Promise<{ path: string; config: ScimServiceProviderConfig } | null> {
   for (const path of scimPathCandidates) {
     try {
       const config = await new ScimClient(api.http, path).serviceProviderConfig({ signal });
@@ -112,7 +115,8 @@ export async function identify(
   }
   try {
     const me = (await api.http.request<ScimUser>({ method: 'GET', path: `${capabilities.scimPath ?? ''}/Me`, signal })).data;
-    if (me?.userName) return { kind: 'user', name: me.displayName || me.userName, username: me.userName, roles: [], permissions: [] };
+    if (me?.userName)
+      return { kind: 'user', name: me.displayName || me.userName, username: me.userName, roles: [], permissions: [] };
   } catch {
     // /Me is optional in SCIM (RFC 7644 §3.11).
   }

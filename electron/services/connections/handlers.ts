@@ -2,7 +2,10 @@ import type { HandlersOf } from '../ipc/handlers';
 import type { CancellationRegistry } from '../api/cancellation';
 import type { ConnectionManager } from './manager';
 
-export function connectionHandlers(deps: { connections: ConnectionManager; cancellation: CancellationRegistry }): HandlersOf<'connections'> {
+export function connectionHandlers(deps: {
+  connections: ConnectionManager;
+  cancellation: CancellationRegistry;
+}): HandlersOf<'connections'> {
   const { connections, cancellation } = deps;
   return {
     'connections/list': () => connections.state(),
@@ -10,7 +13,8 @@ export function connectionHandlers(deps: { connections: ConnectionManager; cance
     'connections/update': ({ id, input }) => connections.update(id, input),
     'connections/duplicate': ({ id }) => connections.duplicate(id),
     'connections/delete': ({ id }) => connections.delete(id),
-    'connections/test': ({ id, input, requestId }) => cancellation.run(requestId, (signal) => connections.test({ id, input }, signal)),
+    'connections/test': ({ id, input, requestId }) =>
+      cancellation.run(requestId, (signal) => connections.test({ id, input }, signal)),
     'connections/activate': ({ id }) => connections.activate(id),
     'connections/active': () => connections.active(),
     'connections/signIn': ({ id, secret }) => connections.signIn(id, secret),

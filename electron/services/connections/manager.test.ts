@@ -38,9 +38,20 @@ const cleanups: (() => Promise<void> | void)[] = [];
 beforeAll(async () => {
   serverDir = mkdtempSync(join(tmpdir(), 'userdeck-manager-server-'));
   server = await startServer({ dataDir: serverDir, bootstrapToken: adminToken });
-  const api = createApiClient({ baseUrl: server.url, credentials: { method: 'token', token: adminToken }, proxy: { mode: 'none' } });
+  const api = createApiClient({
+    baseUrl: server.url,
+    credentials: { method: 'token', token: adminToken },
+    proxy: { mode: 'none' },
+  });
   username = `admin.${randomUUID().slice(0, 6)}`;
-  await api.admin.createUser({ username, email: `${username}@example.org`, firstName: 'Ada', lastName: 'Admin', password, roles: ['administrator'] });
+  await api.admin.createUser({
+    username,
+    email: `${username}@example.org`,
+    firstName: 'Ada',
+    lastName: 'Admin',
+    password,
+    roles: ['administrator'],
+  });
   api.dispose();
 });
 
@@ -190,7 +201,9 @@ describe('test', () => {
       key: 'errors.secretRequired',
       params: { field: 'secret' },
     });
-    expect(await failure(manager.test({ input: input({ baseUrl: 'http://127.0.0.1:9' }) }))).toMatchObject({ code: 'unreachable' });
+    expect(await failure(manager.test({ input: input({ baseUrl: 'http://127.0.0.1:9' }) }))).toMatchObject({
+      code: 'unreachable',
+    });
   });
 
   it('tests an edited profile with its stored secret, and can be cancelled', async () => {
@@ -233,7 +246,12 @@ describe('the active connection', () => {
     const { manager, dataDir, events } = await setup();
     const created = await manager.create(input());
     const active = await manager.activate(created.id);
-    expect(active).toMatchObject({ id: created.id, status: 'online', identity: { username }, capabilities: { kind: 'userdeck' } });
+    expect(active).toMatchObject({
+      id: created.id,
+      status: 'online',
+      identity: { username },
+      capabilities: { kind: 'userdeck' },
+    });
     expect(active.fieldSchema?.policies.passwordMinLength).toBe(8);
     expect(events.filter((e) => e.event === 'connections/active').map((e) => (e.payload as { status: string }).status)).toEqual([
       'connecting',
@@ -285,7 +303,10 @@ describe('the active connection', () => {
     await store.set(created.id, 'password', 'changed-elsewhere');
     expect(await manager.activate(created.id)).toMatchObject({ status: 'needsSignIn', error: { key: 'errors.reauthRequired' } });
 
-    expect(await failure(manager.signIn(created.id, 'still-wrong'))).toMatchObject({ code: 'unauthorized', key: 'errors.badCredentials' });
+    expect(await failure(manager.signIn(created.id, 'still-wrong'))).toMatchObject({
+      code: 'unauthorized',
+      key: 'errors.badCredentials',
+    });
     expect(await store.get(created.id, 'password')).toBe('changed-elsewhere');
 
     expect(await manager.signIn(created.id, password)).toMatchObject({ status: 'online' });
@@ -301,7 +322,10 @@ describe('the active connection', () => {
     expect((await manager.activate(second.id)).identity?.kind).toBe('token');
     expect((await manager.state()).activeId).toBe(second.id);
 
-    expect(await manager.activate(LOCAL_CONNECTION_ID)).toMatchObject({ status: 'error', error: { key: 'errors.localNotInitialized' } });
+    expect(await manager.activate(LOCAL_CONNECTION_ID)).toMatchObject({
+      status: 'error',
+      error: { key: 'errors.localNotInitialized' },
+    });
     await local.initialize(true);
     const localActive = await manager.activate(LOCAL_CONNECTION_ID);
     expect(localActive).toMatchObject({ builtin: true, status: 'online', capabilities: { kind: 'userdeck' } });

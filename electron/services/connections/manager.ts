@@ -122,7 +122,13 @@ export class ConnectionManager {
       auth: profile.auth,
       tls: {
         ca: ca
-          ? { fingerprint256: ca.fingerprint256, subject: ca.subject, issuer: ca.issuer, validFrom: ca.validFrom, validTo: ca.validTo }
+          ? {
+              fingerprint256: ca.fingerprint256,
+              subject: ca.subject,
+              issuer: ca.issuer,
+              validFrom: ca.validFrom,
+              validTo: ca.validTo,
+            }
           : null,
         caName: ca?.name ?? null,
         trustedFingerprint: profile.tls.trustedFingerprint,
@@ -189,7 +195,10 @@ export class ConnectionManager {
     return this.summary(profile);
   }
 
-  async duplicate(id: string, copyName: (name: string, n: number) => string = (name, n) => `${name} (${n})`): Promise<ConnectionSummary> {
+  async duplicate(
+    id: string,
+    copyName: (name: string, n: number) => string = (name, n) => `${name} (${n})`,
+  ): Promise<ConnectionSummary> {
     this.notBuiltin(id);
     const copy = this.deps.profiles.duplicate(id, copyName);
     const name = secretOf[copy.auth.method];
@@ -229,7 +238,8 @@ export class ConnectionManager {
           password: stored('password'),
           refreshTokenStore: {
             load: () => secrets.get(profile.id, 'refreshToken'),
-            save: (token) => (token ? secrets.set(profile.id, 'refreshToken', token) : secrets.delete(profile.id, 'refreshToken')),
+            save: (token) =>
+              token ? secrets.set(profile.id, 'refreshToken', token) : secrets.delete(profile.id, 'refreshToken'),
           },
         };
       case 'token':
@@ -291,7 +301,11 @@ export class ConnectionManager {
     else throw new AppError('invalidInput', { field: 'input' });
 
     const typed = request.input?.secret;
-    const secret = typed || (previous && previous.auth.method === profile.auth.method ? await this.deps.secrets.get(previous.id, secretOf[profile.auth.method]) : null);
+    const secret =
+      typed ||
+      (previous && previous.auth.method === profile.auth.method
+        ? await this.deps.secrets.get(previous.id, secretOf[profile.auth.method])
+        : null);
     if (!secret) throw new AppError('validation', { field: 'secret' }, { key: 'errors.secretRequired' });
 
     if (profile.auth.method === 'password') {
@@ -311,7 +325,9 @@ export class ConnectionManager {
       }
     }
     const fallback: ConnectionIdentity | null =
-      profile.auth.method === 'oauth2' ? { kind: 'client', name: profile.auth.clientId, username: null, roles: [], permissions: [] } : null;
+      profile.auth.method === 'oauth2'
+        ? { kind: 'client', name: profile.auth.clientId, username: null, roles: [], permissions: [] }
+        : null;
     return this.probe(this.profileClient(profile, this.credentials(profile, secret)), fallback, signal);
   }
 
@@ -376,12 +392,18 @@ export class ConnectionManager {
       auth: profile?.auth ?? { method: 'token' },
     };
     const session: Session = { id, api: undefined as unknown as ApiClient, state: base, scim: null };
-    const onReauth = () => this.setStatus(session, { status: 'needsSignIn', error: new AppError('unauthorized', {}, { key: 'errors.reauthRequired' }).toData() });
+    const onReauth = () =>
+      this.setStatus(session, {
+        status: 'needsSignIn',
+        error: new AppError('unauthorized', {}, { key: 'errors.reauthRequired' }).toData(),
+      });
     this.session = session;
     this.deps.profiles.setLastUsed(id);
     this.publish();
     try {
-      session.api = isLocal ? this.localClient(await this.deps.local.start(), onReauth) : this.profileClient(profile!, this.credentials(profile!), onReauth);
+      session.api = isLocal
+        ? this.localClient(await this.deps.local.start(), onReauth)
+        : this.profileClient(profile!, this.credentials(profile!), onReauth);
     } catch (error) {
       this.setStatus(session, { status: 'error', error: toData(error) });
       await this.changed();
@@ -450,7 +472,11 @@ export class ConnectionManager {
         await discover(api);
       } catch (error) {
         if (error instanceof AppError && error.code === 'unauthorized') {
-          throw new AppError('unauthorized', {}, { key: profile.auth.method === 'oauth2' ? 'errors.badClientCredentials' : 'errors.badToken' });
+          throw new AppError(
+            'unauthorized',
+            {},
+            { key: profile.auth.method === 'oauth2' ? 'errors.badClientCredentials' : 'errors.badToken' },
+          );
         }
         // Offline or failing for another reason: keep the new secret; the status shows the rest.
         if (!(error instanceof AppError) || !networkCodes.has(error.code)) throw error;

@@ -111,7 +111,14 @@ export class ProfileStore {
 
   create(fields: ProfileFields): StoredProfile {
     const stamp = this.now().toISOString();
-    const profile: StoredProfile = { id: randomUUID(), ...structuredClone(fields), createdAt: stamp, updatedAt: stamp, lastConnectedAt: null, kind: null };
+    const profile: StoredProfile = {
+      id: randomUUID(),
+      ...structuredClone(fields),
+      createdAt: stamp,
+      updatedAt: stamp,
+      lastConnectedAt: null,
+      kind: null,
+    };
     this.data.profiles.push(profile);
     this.data.welcomed = true;
     this.save();

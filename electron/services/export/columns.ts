@@ -17,7 +17,8 @@ export function templateColumns(schema: FieldSchema | null): string[] {
   return [...keys, ...(schema?.customFields ?? []).map((d) => `cf.${d.key}`)];
 }
 
-export const isExportColumn = (column: string): boolean => exportBuiltinColumns.includes(column) || /^cf\.[a-z][a-z0-9_]{0,62}$/.test(column);
+export const isExportColumn = (column: string): boolean =>
+  exportBuiltinColumns.includes(column) || /^cf\.[a-z][a-z0-9_]{0,62}$/.test(column);
 
 function customText(value: CustomFieldValue | undefined): string {
   if (value === null || value === undefined) return '';

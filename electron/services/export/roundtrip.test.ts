@@ -26,7 +26,15 @@ const fixtures = join(import.meta.dirname, '../../../../shared/fixtures/imports'
 const schema: FieldSchema = {
   ...defaultFieldSchema,
   customFields: [
-    { key: 'shirt', label: 'Shirt size', type: 'select', required: false, pattern: null, options: ['S', 'M', 'L'], description: null },
+    {
+      key: 'shirt',
+      label: 'Shirt size',
+      type: 'select',
+      required: false,
+      pattern: null,
+      options: ['S', 'M', 'L'],
+      description: null,
+    },
     { key: 'notes', label: 'Notes', type: 'text', required: false, pattern: null, options: [], description: 'Free text' },
   ],
 };
@@ -35,7 +43,10 @@ const schema: FieldSchema = {
 const awkward = fc.stringMatching(/^[a-zA-Z0-9 ,;|"'=+\-@\t\r\n.éñŁ日本😀]{0,12}$/u);
 const nonBlank = awkward.filter((s) => s.trim() !== '');
 
-function makeUser(i: number, fields: { firstName: string; lastName: string; displayName: string; notes: string; phone: string }): User {
+function makeUser(
+  i: number,
+  fields: { firstName: string; lastName: string; displayName: string; notes: string; phone: string },
+): User {
   return {
     id: `id-${i}`,
     username: `user${i}`,
@@ -81,7 +92,8 @@ async function* pages(users: User[]) {
 async function readBack(path: string) {
   const prepared = await prepareFile(path, { schema });
   const users = [];
-  for await (const batch of prepared.table.batches()) for (const record of batch) users.push(readUser(record.cells, prepared.mapping, schema));
+  for await (const batch of prepared.table.batches())
+    for (const record of batch) users.push(readUser(record.cells, prepared.mapping, schema));
   return { prepared, users };
 }
 
@@ -119,7 +131,10 @@ describe('export round trip', () => {
   }
 
   it('xml: Chamilo-compatible, and its fields come back', async () => {
-    const users = [makeUser(1, { firstName: 'Zoë & <Ann>', lastName: ' Muñoz\r\n', displayName: '', notes: '', phone: '+34 600' }), makeUser(2, { firstName: 'Łukasz', lastName: '=Eve', displayName: '', notes: '', phone: '' })];
+    const users = [
+      makeUser(1, { firstName: 'Zoë & <Ann>', lastName: ' Muñoz\r\n', displayName: '', notes: '', phone: '+34 600' }),
+      makeUser(2, { firstName: 'Łukasz', lastName: '=Eve', displayName: '', notes: '', phone: '' }),
+    ];
     const out = join(dir, 'users.xml');
     await exportUsers(pages(users), out, { format: 'xml', schema });
     expect(readFileSync(out, 'utf8')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Contacts>\n {4}<Contact>/);

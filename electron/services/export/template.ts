@@ -108,22 +108,39 @@ function describeColumns(schema: FieldSchema | null, language: TemplateLanguage)
     if (field.type === 'boolean') parts.push(t.boolean);
     if (name === 'roles' && schema?.roles.length) parts.push(`${t.options}: ${schema.roles.map((r) => r.key).join(', ')}`);
     const choices =
-      field.type === 'boolean' ? ['true', 'false'] : name === 'language' && schema?.languages.length ? schema.languages : undefined;
+      field.type === 'boolean'
+        ? ['true', 'false']
+        : name === 'language' && schema?.languages.length
+          ? schema.languages
+          : undefined;
     return { name, note: parts.join(' '), choices };
   });
 }
 
-export async function writeTemplate(out: string, format: 'csv' | 'xlsx', schema: FieldSchema | null, language: TemplateLanguage = 'en'): Promise<string[]> {
+export async function writeTemplate(
+  out: string,
+  format: 'csv' | 'xlsx',
+  schema: FieldSchema | null,
+  language: TemplateLanguage = 'en',
+): Promise<string[]> {
   const columns = describeColumns(schema, language);
   if (format === 'csv') {
-    const writer = await csvWriter(out, columns.map((c) => c.name));
+    const writer = await csvWriter(
+      out,
+      columns.map((c) => c.name),
+    );
     await writer.close();
     return columns.map((c) => c.name);
   }
   const t = texts[language];
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('Users', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: c.name, key: c.name, width: Math.max(14, c.name.length + 4), style: { numFmt: '@' } }));
+  sheet.columns = columns.map((c) => ({
+    header: c.name,
+    key: c.name,
+    width: Math.max(14, c.name.length + 4),
+    style: { numFmt: '@' },
+  }));
   const header = sheet.getRow(1);
   header.font = { bold: true };
   columns.forEach((c, i) => {
@@ -139,14 +156,17 @@ export async function writeTemplate(out: string, format: 'csv' | 'xlsx', schema:
       c.choices.forEach((choice, r) => (lists.getCell(r + 1, col).value = choice));
       formula = `Lists!$${lists.getColumn(col).letter}$1:$${lists.getColumn(col).letter}$${c.choices.length}`;
     }
-    (sheet as unknown as { dataValidations: { add(range: string, rule: unknown): void } }).dataValidations.add(`${letter}2:${letter}10001`, {
-      type: 'list',
-      allowBlank: true,
-      formulae: [formula],
-      showErrorMessage: true,
-      errorTitle: c.name,
-      error: c.note,
-    });
+    (sheet as unknown as { dataValidations: { add(range: string, rule: unknown): void } }).dataValidations.add(
+      `${letter}2:${letter}10001`,
+      {
+        type: 'list',
+        allowBlank: true,
+        formulae: [formula],
+        showErrorMessage: true,
+        errorTitle: c.name,
+        error: c.note,
+      },
+    );
   });
   const help = workbook.addWorksheet(t.sheet);
   help.getColumn(1).width = 24;

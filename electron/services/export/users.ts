@@ -18,10 +18,15 @@ export interface ExportOptions extends WriterOptions {
   onProgress?: (rows: number) => void;
 }
 
-export async function exportUsers(pages: AsyncIterable<User[]>, out: string, options: ExportOptions): Promise<{ rows: number; columns: string[] }> {
+export async function exportUsers(
+  pages: AsyncIterable<User[]>,
+  out: string,
+  options: ExportOptions,
+): Promise<{ rows: number; columns: string[] }> {
   const chamilo = options.format === 'xml';
   const columns = chamilo ? chamiloColumns : (options.columns ?? defaultExportColumns(options.schema));
-  for (const column of columns) if (!chamilo && !isExportColumn(column)) throw new FileError('badColumn', `"${column}" is not an export column`);
+  for (const column of columns)
+    if (!chamilo && !isExportColumn(column)) throw new FileError('badColumn', `"${column}" is not an export column`);
   const writer = await createWriter(options.format, out, columns, options);
   let rows = 0;
   try {

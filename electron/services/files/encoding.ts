@@ -120,7 +120,10 @@ export function createDecoder(encoding: EncodingName): TextDecoderLike {
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     let offset = 0;
     const fail = (): never => {
-      throw new FileError('encoding', `the file is not valid UTF-8 (near byte ${offset.toLocaleString('en-US')}); save it as UTF-8`);
+      throw new FileError(
+        'encoding',
+        `the file is not valid UTF-8 (near byte ${offset.toLocaleString('en-US')}); save it as UTF-8`,
+      );
     };
     return {
       write(bytes) {

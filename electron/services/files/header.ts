@@ -19,7 +19,9 @@ const looksLikeData = (cell: string) => /@|^[\d\s.,:/+-]+$/.test(cell.trim());
 
 /** Returns the index (into `rows`) of the header row, or -1 when every row is blank. */
 export function detectHeader(rows: ProbeRow[], isKnownHeader: (cell: string) => boolean = () => false): number {
-  const candidates = rows.map((row, i) => ({ row, i })).filter(({ row }) => filledCount(row.cells) > 0 && !isVersionLine(row.cells));
+  const candidates = rows
+    .map((row, i) => ({ row, i }))
+    .filter(({ row }) => filledCount(row.cells) > 0 && !isVersionLine(row.cells));
   if (candidates.length === 0) return -1;
   for (const { row, i } of candidates.slice(0, 30)) {
     if (row.cells.filter((c) => isFilled(c) && isKnownHeader(c)).length >= 2) return i;

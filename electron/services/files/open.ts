@@ -28,7 +28,8 @@ export async function sniffKind(path: string): Promise<FileKind> {
       if (b === 0) throw new FileError('binary', 'the file holds binary data, not a text table, spreadsheet, XML, JSON or LDIF');
       if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12) controls++;
     }
-    if (controls > 8 && controls * 100 > bytes.length) throw new FileError('binary', 'the file holds binary data, not a text table, spreadsheet, XML, JSON or LDIF');
+    if (controls > 8 && controls * 100 > bytes.length)
+      throw new FileError('binary', 'the file holds binary data, not a text table, spreadsheet, XML, JSON or LDIF');
     text = Buffer.from(bytes.subarray(bom ? bom.bomLength : 0, 4096)).toString('latin1');
   }
   const start = text.trimStart();

@@ -40,8 +40,15 @@ describe('format recognition and mapping', () => {
     expect(report).toMatchObject({ format: 'entra-bulk-create', headerRow: 1, dataRows: 2, delimiter: ',' });
     expect(report.mapping['User name [userPrincipalName] Required']).toBe('username');
     expect(report.mapping['Job title [jobTitle]']).toBeNull();
-    const { users: [chris, ada] } = await users(path);
-    expect(chris!.fields).toMatchObject({ username: 'chris@contoso.example.com', email: 'chris@contoso.example.com', active: true, displayName: 'Chris Green' });
+    const {
+      users: [chris, ada],
+    } = await users(path);
+    expect(chris!.fields).toMatchObject({
+      username: 'chris@contoso.example.com',
+      email: 'chris@contoso.example.com',
+      active: true,
+      displayName: 'Chris Green',
+    });
     expect(ada!.fields.active).toBe(false);
     expect(report.problems).toEqual([]);
   });
@@ -52,7 +59,10 @@ describe('format recognition and mapping', () => {
       'First Name [Required],Last Name [Required],Email Address [Required],Password [Required],Org Unit Path [Required],New Status [UPLOAD ONLY]\n' +
         'Ana,Ruiz,ana@example.com,****,/,Active\nBen,Ode,ben@example.com,N3w-Password!,/Sales,Suspended\n',
     );
-    const { format, users: [ana, ben] } = await users(path);
+    const {
+      format,
+      users: [ana, ben],
+    } = await users(path);
     expect(format).toBe('google-workspace');
     expect(ana!.keepPassword).toBe(true);
     expect(toUserWrite(ana!, null)).not.toHaveProperty('password');
@@ -61,8 +71,14 @@ describe('format recognition and mapping', () => {
   });
 
   it('Okta CSV', async () => {
-    const path = file('okta.csv', 'login,firstName,lastName,email,mobilePhone,secondEmail\nkim@example.org,Kim,Lee,kim@example.org,+1 555 0100,\n');
-    const { format, users: [kim] } = await users(path);
+    const path = file(
+      'okta.csv',
+      'login,firstName,lastName,email,mobilePhone,secondEmail\nkim@example.org,Kim,Lee,kim@example.org,+1 555 0100,\n',
+    );
+    const {
+      format,
+      users: [kim],
+    } = await users(path);
     expect(format).toBe('okta-csv');
     expect(kim!.fields).toMatchObject({ username: 'kim@example.org', firstName: 'Kim', phone: '+1 555 0100' });
   });
@@ -71,23 +87,58 @@ describe('format recognition and mapping', () => {
     const path = file(
       'auth0.json',
       JSON.stringify([
-        { email: 'a@example.com', email_verified: true, given_name: 'A', family_name: 'One', password_hash: '$2b$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234', user_metadata: { theme: 'dark' } },
-        { email: 'b@example.com', email_verified: false, given_name: 'B', family_name: 'Two', custom_password_hash: { algorithm: 'argon2', hash: { value: '$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA' } } },
-        { email: 'c@example.com', given_name: 'C', family_name: 'Three', custom_password_hash: { algorithm: 'md5', hash: { value: '5f4dcc3b5aa765d61d8327deb882cf99' } } },
+        {
+          email: 'a@example.com',
+          email_verified: true,
+          given_name: 'A',
+          family_name: 'One',
+          password_hash: '$2b$10$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234',
+          user_metadata: { theme: 'dark' },
+        },
+        {
+          email: 'b@example.com',
+          email_verified: false,
+          given_name: 'B',
+          family_name: 'Two',
+          custom_password_hash: { algorithm: 'argon2', hash: { value: '$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA' } },
+        },
+        {
+          email: 'c@example.com',
+          given_name: 'C',
+          family_name: 'Three',
+          custom_password_hash: { algorithm: 'md5', hash: { value: '5f4dcc3b5aa765d61d8327deb882cf99' } },
+        },
       ]),
     );
     const report = await inspectFile(path, { schema: null });
     expect(report.format).toBe('auth0-json');
-    expect(report.columns).toEqual(['email', 'email_verified', 'given_name', 'family_name', 'password_hash', 'user_metadata', 'custom_password_hash']);
-    const { users: [a, b, c] } = await users(path);
-    expect(a!.fields).toMatchObject({ username: 'a@example.com', emailVerified: true, passwordHash: expect.stringMatching(/^\$2b\$/) });
+    expect(report.columns).toEqual([
+      'email',
+      'email_verified',
+      'given_name',
+      'family_name',
+      'password_hash',
+      'user_metadata',
+      'custom_password_hash',
+    ]);
+    const {
+      users: [a, b, c],
+    } = await users(path);
+    expect(a!.fields).toMatchObject({
+      username: 'a@example.com',
+      emailVerified: true,
+      passwordHash: expect.stringMatching(/^\$2b\$/),
+    });
     expect(b!.fields.passwordHash).toMatch(/^\$argon2id\$/);
     expect(c!.problems[0]).toMatchObject({ field: 'passwordHash', message: expect.stringContaining('md5') });
     expect(report.problems.map((p) => [p.row, p.column])).toEqual([[2, 'custom_password_hash']]);
   });
 
   it('Auth0 export as newline-delimited JSON', async () => {
-    const path = file('auth0.ndjson', '{"user_id":"auth0|1","email":"x@example.com","name":"X Y"}\n{"user_id":"auth0|2","email":"y@example.com","name":"Y Z"}\n');
+    const path = file(
+      'auth0.ndjson',
+      '{"user_id":"auth0|1","email":"x@example.com","name":"X Y"}\n{"user_id":"auth0|2","email":"y@example.com","name":"Y Z"}\n',
+    );
     const report = await inspectFile(path, { schema: null });
     expect(report).toMatchObject({ format: 'auth0-json', dataRows: 2, headerRow: null, delimiter: null });
   });
@@ -101,31 +152,66 @@ describe('format recognition and mapping', () => {
     const report = await inspectFile(path, { schema: null });
     expect(report).toMatchObject({ format: 'ldif', dataRows: 2, encoding: 'utf-8' });
     expect(report.columns).toEqual(['dn', 'objectClass', 'uid', 'givenName', 'sn', 'mail', 'cn', 'memberOf']);
-    const { users: [john, zoe] } = await users(path);
+    const {
+      users: [john, zoe],
+    } = await users(path);
     expect(john!.fields).toMatchObject({ username: 'jdoe', displayName: 'John Doe', groups: ['Sales', 'Staff'] });
     expect(zoe!.fields.firstName).toBe('Zoë');
   });
 
   it('Userdeck template, and generic files by Spanish and French synonyms', async () => {
-    expect((await inspectFile(file('t.csv', 'username,email,firstName,lastName,roles\nann,ann@example.com,Ann,Lee,end_user|auditor\n'), { schema: null })).format).toBe('userdeck-template');
-    const es = await inspectFile(file('es.csv', 'Nombre;Apellido;Correo;Usuario;Teléfono\nAna;Ruiz;ana@example.com;aruiz;600 111 222\n'), { schema: null });
-    expect(es.mapping).toEqual({ Nombre: 'firstName', Apellido: 'lastName', Correo: 'email', Usuario: 'username', Teléfono: 'phone' });
-    const fr = await inspectFile(file('fr.csv', 'Prénom,Nom,Courriel,Mot de passe\nÉlise,Roy,elise@example.com,Motdepasse1\n'), { schema: null });
+    expect(
+      (
+        await inspectFile(
+          file('t.csv', 'username,email,firstName,lastName,roles\nann,ann@example.com,Ann,Lee,end_user|auditor\n'),
+          { schema: null },
+        )
+      ).format,
+    ).toBe('userdeck-template');
+    const es = await inspectFile(
+      file('es.csv', 'Nombre;Apellido;Correo;Usuario;Teléfono\nAna;Ruiz;ana@example.com;aruiz;600 111 222\n'),
+      { schema: null },
+    );
+    expect(es.mapping).toEqual({
+      Nombre: 'firstName',
+      Apellido: 'lastName',
+      Correo: 'email',
+      Usuario: 'username',
+      Teléfono: 'phone',
+    });
+    const fr = await inspectFile(file('fr.csv', 'Prénom,Nom,Courriel,Mot de passe\nÉlise,Roy,elise@example.com,Motdepasse1\n'), {
+      schema: null,
+    });
     expect(fr.mapping).toEqual({ Prénom: 'firstName', Nom: 'lastName', Courriel: 'email', 'Mot de passe': 'password' });
   });
 
   it('unknown columns are ignored or kept as custom fields, as the admin chooses; the schema maps labels', async () => {
     const path = file('custom.csv', 'email,first name,last name,T-shirt size,Favourite colour\nann@example.com,Ann,Lee,M,blue\n');
     expect((await inspectFile(path, { schema: null })).mapping['T-shirt size']).toBeNull();
-    expect((await inspectFile(path, { schema: null, unknownColumns: 'custom' })).mapping['T-shirt size']).toBe('customFields.t_shirt_size');
+    expect((await inspectFile(path, { schema: null, unknownColumns: 'custom' })).mapping['T-shirt size']).toBe(
+      'customFields.t_shirt_size',
+    );
     const schema = {
       ...defaultFieldSchema,
-      customFields: [{ key: 'shirt', label: 'T-shirt size', type: 'select' as const, required: false, pattern: null, options: ['S', 'M'], description: null }],
+      customFields: [
+        {
+          key: 'shirt',
+          label: 'T-shirt size',
+          type: 'select' as const,
+          required: false,
+          pattern: null,
+          options: ['S', 'M'],
+          description: null,
+        },
+      ],
     };
     const report = await inspectFile(path, { schema });
     expect(report.mapping['T-shirt size']).toBe('customFields.shirt');
     expect(report.problems).toEqual([]);
-    const bad = await inspectFile(file('custom-bad.csv', 'email,first name,last name,T-shirt size\nann@example.com,Ann,Lee,XXL\n'), { schema });
+    const bad = await inspectFile(
+      file('custom-bad.csv', 'email,first name,last name,T-shirt size\nann@example.com,Ann,Lee,XXL\n'),
+      { schema },
+    );
     expect(bad.problems[0]).toMatchObject({ row: 0, column: 'T-shirt size', code: 'notAnOption' });
   });
 
@@ -144,7 +230,10 @@ describe('format recognition and mapping', () => {
 
 describe('text detection', () => {
   it('mixed LF, CRLF and bare CR line ends, a title row and blank lines above the header', async () => {
-    const path = file('mixed.csv', 'Users exported 2024-03-01\n\nusername,email,first name\r\nann,ann@example.com,Ann\rbob,bob@example.com,"Bob\r\nJr"\ncid,cid@example.com,Cid');
+    const path = file(
+      'mixed.csv',
+      'Users exported 2024-03-01\n\nusername,email,first name\r\nann,ann@example.com,Ann\rbob,bob@example.com,"Bob\r\nJr"\ncid,cid@example.com,Cid',
+    );
     const report = await inspectFile(path, { schema: null });
     expect(report).toMatchObject({ headerRow: 2, dataRows: 3, delimiter: ',' });
     const { users: list } = await users(path);
@@ -152,12 +241,21 @@ describe('text detection', () => {
   });
 
   it('UTF-16 with BOM, tab-separated; ISO-8859-1 when declared; pipes', async () => {
-    const tsv = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode('username\temail\tNom\nnoé\tnoe@example.com\tGarçon\n', 'utf16le')]);
-    expect(await inspectFile(file('u16.txt', tsv), { schema: null })).toMatchObject({ encoding: 'utf-16le', delimiter: '\t', dataRows: 1 });
+    const tsv = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      iconv.encode('username\temail\tNom\nnoé\tnoe@example.com\tGarçon\n', 'utf16le'),
+    ]);
+    expect(await inspectFile(file('u16.txt', tsv), { schema: null })).toMatchObject({
+      encoding: 'utf-16le',
+      delimiter: '\t',
+      dataRows: 1,
+    });
     const be = Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode('username|email\nnoé|noe@example.com\n', 'utf16be')]);
     expect(await inspectFile(file('u16be.csv', be), { schema: null })).toMatchObject({ encoding: 'utf-16be', delimiter: '|' });
     const latin = iconv.encode('username;email;Nom\nnoé;noe@example.com;Garçon\n', 'latin1');
-    const { users: [noe] } = await users(file('latin.csv', latin));
+    const {
+      users: [noe],
+    } = await users(file('latin.csv', latin));
     expect(noe!.fields.username).toBe('noé');
   });
 });

@@ -4,9 +4,16 @@ import { mappingObject } from './mapping';
 import { prepareFile, type PrepareOptions } from './prepare';
 import { validateTable } from './validate';
 
-export async function inspectFile(path: string, options: PrepareOptions & { signal?: AbortSignal; onProgress?: (rows: number) => void }): Promise<InspectReport> {
+export async function inspectFile(
+  path: string,
+  options: PrepareOptions & { signal?: AbortSignal; onProgress?: (rows: number) => void },
+): Promise<InspectReport> {
   const { table, format, mapping, notices } = await prepareFile(path, options);
-  const report = await validateTable(table, mapping, { schema: options.schema, signal: options.signal, onProgress: options.onProgress });
+  const report = await validateTable(table, mapping, {
+    schema: options.schema,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  });
   const out: InspectReport = {
     format,
     encoding: table.encoding,

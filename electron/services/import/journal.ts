@@ -87,7 +87,8 @@ export class Journal {
     const stat = statSync(file);
     if (stat.size !== meta.size || stat.mtimeMs !== meta.mtimeMs)
       throw new FileError('jobFileChanged', `${file} changed since job ${id} started: it cannot be resumed`);
-    if (meta.url.replace(/\/+$/, '') !== url.replace(/\/+$/, '')) throw new FileError('jobUrl', `job ${id} ran against ${meta.url}, not ${url}`);
+    if (meta.url.replace(/\/+$/, '') !== url.replace(/\/+$/, ''))
+      throw new FileError('jobUrl', `job ${id} ran against ${meta.url}, not ${url}`);
     const journal = new Journal(dir, meta);
     journal.load();
     return journal;

@@ -23,7 +23,29 @@ describe('DuplicateFinder', () => {
 
   it('agrees with comparing every two rows, lower-cased the Unicode way, in any order of adding', () => {
     // Values that lower-case alike only in full Unicode (İ, É, Σ, the Kelvin sign), blanks and non-strings.
-    const key = fc.constantFrom<unknown>('a', 'A', 'b', 'é', 'É', 'İ', 'i̇', 'σ', 'Σ', 'k', '\u212a', 'ab', 'Ab', 'x@y.z', 'X@Y.Z', 'X@Y.ZZ', '', '  ', '\u00a0', undefined, 7);
+    const key = fc.constantFrom<unknown>(
+      'a',
+      'A',
+      'b',
+      'é',
+      'É',
+      'İ',
+      'i̇',
+      'σ',
+      'Σ',
+      'k',
+      '\u212a',
+      'ab',
+      'Ab',
+      'x@y.z',
+      'X@Y.Z',
+      'X@Y.ZZ',
+      '',
+      '  ',
+      '\u00a0',
+      undefined,
+      7,
+    );
     const rows = fc.array(fc.tuple(key, key), { maxLength: 40 });
     fc.assert(
       fc.property(rows, fc.boolean(), fc.integer({ min: 1, max: 30 }), (list, shuffled, limit) => {
@@ -73,7 +95,12 @@ describe('DuplicateFinder', () => {
       [0, 12],
       [0, 15],
     ]);
-    expect(finder.pairs(10_000).pairs.filter(([a]) => a === 8).slice(0, 2)).toEqual([
+    expect(
+      finder
+        .pairs(10_000)
+        .pairs.filter(([a]) => a === 8)
+        .slice(0, 2),
+    ).toEqual([
       [8, 9],
       [8, 11],
     ]);

@@ -240,7 +240,7 @@ function groupRegion(entries: Int32Array, from: number, to: number, scratch: Int
       order.forEach((at, k) => sorted.set(e.subarray(at, at + 3), k * 3));
       e.set(sorted, s * 3);
     }
-    for (let i = s; i < end; ) {
+    for (let i = s; i < end;) {
       let j = i + 1;
       while (j < end && e[j * 3] === e[i * 3] && e[j * 3 + 1] === e[i * 3 + 1]) j++;
       if (j - i > 1) {

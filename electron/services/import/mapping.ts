@@ -144,7 +144,8 @@ function formatRule(format: FileFormat, column: string): Rule | undefined {
     case 'ldif':
       return ldif[column];
     case 'userdeck-template':
-      if ((builtinFieldKeys as string[]).includes(column)) return { target: column, transform: listFields.has(column) ? 'list' : undefined };
+      if ((builtinFieldKeys as string[]).includes(column))
+        return { target: column, transform: listFields.has(column) ? 'list' : undefined };
       if (column.startsWith('cf.')) return { target: `customFields.${column.slice(3)}` };
       return undefined;
     default:
@@ -175,7 +176,11 @@ export function slugKey(header: string): string | null {
   return customFieldKeyPattern.test(slug) ? slug : null;
 }
 
-export function autoMap(format: FileFormat, columns: string[], options: AutoMapOptions): { mapping: Mapping; notices: FileNotice[] } {
+export function autoMap(
+  format: FileFormat,
+  columns: string[],
+  options: AutoMapOptions,
+): { mapping: Mapping; notices: FileNotice[] } {
   const notices: FileNotice[] = [];
   const custom = options.schema?.customFields ?? [];
   const customByName = new Map<string, string>();
@@ -190,10 +195,14 @@ export function autoMap(format: FileFormat, columns: string[], options: AutoMapO
     let rule: Rule | undefined = reportColumns.includes(column) ? { target: null } : formatRule(format, column);
     if (!rule && format === 'moodle-csv' && column.startsWith('profile_field_')) {
       const key = column.slice('profile_field_'.length);
-      if (!options.schema || customByName.has(normalizeHeader(key))) rule = { target: `customFields.${customByName.get(normalizeHeader(key)) ?? key}` };
+      if (!options.schema || customByName.has(normalizeHeader(key)))
+        rule = { target: `customFields.${customByName.get(normalizeHeader(key)) ?? key}` };
       else {
         rule = { target: null };
-        notices.push({ code: 'unknownCustomField', message: `column "${column}" ignored: the directory has no custom field "${key}"` });
+        notices.push({
+          code: 'unknownCustomField',
+          message: `column "${column}" ignored: the directory has no custom field "${key}"`,
+        });
       }
     }
     if (!rule) {
@@ -244,5 +253,9 @@ export const mappingObject = (mapping: Mapping): Record<string, MappingTarget> =
 
 /** Whether a target names something the user model has. */
 export function isValidTarget(target: string): boolean {
-  return (builtinFieldKeys as string[]).includes(target) || target === 'passwordHash' || /^customFields\.[a-z][a-z0-9_]{0,62}$/.test(target);
+  return (
+    (builtinFieldKeys as string[]).includes(target) ||
+    target === 'passwordHash' ||
+    /^customFields\.[a-z][a-z0-9_]{0,62}$/.test(target)
+  );
 }

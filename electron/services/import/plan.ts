@@ -70,7 +70,8 @@ export function diffUser(existing: User, write: UserWrite): FieldChange[] {
       changes.push({ field, from: '(hidden)', to: '(new)' });
       continue;
     }
-    const from = field === 'groups' ? existing.groups.map((g) => g.name) : (existing as unknown as Record<string, unknown>)[field];
+    const from =
+      field === 'groups' ? existing.groups.map((g) => g.name) : (existing as unknown as Record<string, unknown>)[field];
     if (Array.isArray(to)) {
       const a = new Set((Array.isArray(from) ? from : []).map((v) => String(v).toLowerCase()));
       const b = new Set(to.map((v) => String(v).toLowerCase()));
@@ -88,7 +89,9 @@ export function diffUser(existing: User, write: UserWrite): FieldChange[] {
 
 /** The file gives no username: the email stands in for it (Google, Auth0…). */
 const isUsernameFromEmail = ({ user }: ScannedRow) =>
-  user.columns.username !== undefined && user.columns.username === user.columns.email && user.fields.username === user.fields.email;
+  user.columns.username !== undefined &&
+  user.columns.username === user.columns.email &&
+  user.fields.username === user.fields.email;
 
 /** What apply sends for a row: on update, never a rename to the email, and passwords only when asked. */
 export function buildWrite(r: ScannedRow, action: 'create' | 'update', schema: FieldSchema, options: PlanOptions): UserWrite {
@@ -107,7 +110,12 @@ export interface Classifier {
   classify(rows: ScannedRow[]): Promise<DecidedRow[]>;
 }
 
-export function createClassifier(api: AdminClient, schema: FieldSchema, limits: Capabilities['limits'], options: PlanOptions): Classifier {
+export function createClassifier(
+  api: AdminClient,
+  schema: FieldSchema,
+  limits: Capabilities['limits'],
+  options: PlanOptions,
+): Classifier {
   const policy = options.policy ?? 'update';
   const duplicates = new DuplicateFinder();
   const check = createRowChecker(schema);
@@ -164,7 +172,19 @@ export function createClassifier(api: AdminClient, schema: FieldSchema, limits: 
       check(index, r.record, user, mode).map(({ column, field, code, problem }) => ({ column, field, code, problem }));
     const earlier = duplicates.earlier(user.fields.username, user.fields.email, index);
     if (earlier.length) {
-      return { row: index, action: 'error', reason: `duplicate of row ${earlier[0]} (same username or email)`, problems: [{ column: user.columns.username ?? user.columns.email ?? null, field: 'username', code: 'duplicate', problem: `duplicate of row ${earlier[0]}` }] };
+      return {
+        row: index,
+        action: 'error',
+        reason: `duplicate of row ${earlier[0]} (same username or email)`,
+        problems: [
+          {
+            column: user.columns.username ?? user.columns.email ?? null,
+            field: 'username',
+            code: 'duplicate',
+            problem: `duplicate of row ${earlier[0]}`,
+          },
+        ],
+      };
     }
     if (byName && byMail.length && !byMail.some((m) => m.id === byName.id) && !schema.policies.allowSharedEmail) {
       return {
@@ -176,15 +196,27 @@ export function createClassifier(api: AdminClient, schema: FieldSchema, limits: 
     }
     if (!existing && byMail.length && !schema.policies.allowSharedEmail) {
       const owner = byMail[0]!;
-      return { row: index, action: 'conflict', userId: owner.id, reason: `email "${user.fields.email}" already belongs to user "${owner.username}"` };
+      return {
+        row: index,
+        action: 'conflict',
+        userId: owner.id,
+        reason: `email "${user.fields.email}" already belongs to user "${owner.username}"`,
+      };
     }
     const problems = problemsOf(existing ? 'update' : 'create');
-    if (problems.length) return { row: index, action: 'error', userId: existing?.id, problems, reason: problems.map((p) => p.problem).join('; ') };
+    if (problems.length)
+      return { row: index, action: 'error', userId: existing?.id, problems, reason: problems.map((p) => p.problem).join('; ') };
     if (!existing) {
       if (policy === 'update-only') return { row: index, action: 'skip', reason: 'no such user (policy: update only)' };
       return { row: index, action: 'create', write: toUserWrite(user, schema) };
     }
-    if (policy === 'skip') return { row: index, action: 'skip', userId: existing.id, reason: `user "${existing.username}" exists (policy: add new only)` };
+    if (policy === 'skip')
+      return {
+        row: index,
+        action: 'skip',
+        userId: existing.id,
+        reason: `user "${existing.username}" exists (policy: add new only)`,
+      };
     const write = buildWrite(r, 'update', schema, options);
     const changes = diffUser(existing, write);
     if (changes.length === 0) return { row: index, action: 'skip', userId: existing.id, reason: 'unchanged' };
@@ -219,7 +251,12 @@ export async function* decideRows(
   options.onProgress?.(index);
 }
 
-export async function planImport(prepared: PreparedFile, api: AdminClient, capabilities: Capabilities, options: PlanOptions = {}): Promise<PlanSummary> {
+export async function planImport(
+  prepared: PreparedFile,
+  api: AdminClient,
+  capabilities: Capabilities,
+  options: PlanOptions = {},
+): Promise<PlanSummary> {
   const schema = capabilities.fieldSchema;
   const classifier = createClassifier(api, schema, capabilities.limits, options);
   const summary: PlanSummary = { create: 0, update: 0, skip: 0, conflict: 0, error: 0, rows: [] };

@@ -34,7 +34,8 @@ export async function prepareFile(path: string, options: PrepareOptions): Promis
   if (preset) mapping = preset;
   if (options.overrides && Object.keys(options.overrides).length) {
     for (const [column, target] of Object.entries(options.overrides)) {
-      if (target !== null && !isValidTarget(target)) throw new FileError('badMapping', `"${target}" is not a user field (column "${column}")`);
+      if (target !== null && !isValidTarget(target))
+        throw new FileError('badMapping', `"${target}" is not a user field (column "${column}")`);
     }
     try {
       mapping = overrideMapping(mapping, options.overrides);
@@ -44,14 +45,20 @@ export async function prepareFile(path: string, options: PrepareOptions): Promis
   }
   const targets = new Set(mapping.columns.map((c) => c.target));
   if (!targets.has('username') && !targets.has('email')) {
-    const shown = table.columns.slice(0, 8).map((c) => `"${c}"`).join(', ');
+    const shown = table.columns
+      .slice(0, 8)
+      .map((c) => `"${c}"`)
+      .join(', ');
     throw new FileError(
       'noUserColumns',
       `no column of the header is a username or email (columns: ${shown}${table.columns.length > 8 ? ', …' : ''}); map one with --map "Column=email"`,
     );
   }
   // Our own exports and reports escape formula-looking cells: read them back as they were.
-  if ((table.kind === 'csv' || table.kind === 'xlsx') && (format === 'userdeck-template' || table.columns.includes('userdeck_status'))) {
+  if (
+    (table.kind === 'csv' || table.kind === 'xlsx') &&
+    (format === 'userdeck-template' || table.columns.includes('userdeck_status'))
+  ) {
     const batches = table.batches;
     table.batches = async function* (signal) {
       for await (const batch of batches(signal)) {

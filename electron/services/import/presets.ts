@@ -20,7 +20,8 @@ const presetSchema = z.object({
 const fileSchema = z.record(z.string(), presetSchema);
 export type MappingPreset = z.infer<typeof presetSchema>;
 
-export const headerSignature = (columns: string[]): string => createHash('sha256').update(JSON.stringify(columns)).digest('hex').slice(0, 32);
+export const headerSignature = (columns: string[]): string =>
+  createHash('sha256').update(JSON.stringify(columns)).digest('hex').slice(0, 32);
 
 export class MappingPresets {
   private readonly path: string;

@@ -20,9 +20,43 @@ export interface ReadUser {
   keepPassword: boolean;
 }
 
-const teacherWords = new Set(['1', 'teacher', 'trainer', 'profesor', 'profesora', 'docente', 'enseignant', 'enseignante', 'formateur', 'coursemanager']);
-const studentWords = new Set(['5', 'user', 'student', 'learner', 'estudiante', 'alumno', 'alumna', 'etudiant', 'étudiant', 'eleve', 'élève', 'apprenant']);
-const inactiveWords = new Set(['suspended', 'blocked', 'disabled', 'banned', 'suspendido', 'bloqueado', 'suspendu', 'bloqué', 'bloque']);
+const teacherWords = new Set([
+  '1',
+  'teacher',
+  'trainer',
+  'profesor',
+  'profesora',
+  'docente',
+  'enseignant',
+  'enseignante',
+  'formateur',
+  'coursemanager',
+]);
+const studentWords = new Set([
+  '5',
+  'user',
+  'student',
+  'learner',
+  'estudiante',
+  'alumno',
+  'alumna',
+  'etudiant',
+  'étudiant',
+  'eleve',
+  'élève',
+  'apprenant',
+]);
+const inactiveWords = new Set([
+  'suspended',
+  'blocked',
+  'disabled',
+  'banned',
+  'suspendido',
+  'bloqueado',
+  'suspendu',
+  'bloqué',
+  'bloque',
+]);
 
 /** Role keys for Chamilo's teacher and student, resolved against the directory's roles. */
 export function chamiloRoles(schema: FieldSchema | null): { teacher: string; student: string } {
@@ -61,7 +95,9 @@ function auth0Hash(value: string): { hash?: string; problem?: string } {
     const parsed = JSON.parse(text) as { algorithm?: string; hash?: { value?: string } | string };
     const hash = typeof parsed.hash === 'string' ? parsed.hash : parsed.hash?.value;
     if (hash && hash.startsWith('$')) return { hash };
-    return { problem: `unsupported password hash${parsed.algorithm ? ` (${parsed.algorithm})` : ''}: only bcrypt, argon2 and PHC strings import` };
+    return {
+      problem: `unsupported password hash${parsed.algorithm ? ` (${parsed.algorithm})` : ''}: only bcrypt, argon2 and PHC strings import`,
+    };
   } catch {
     return { problem: 'unreadable password hash' };
   }
@@ -107,7 +143,8 @@ const fieldWriters: Record<string, FieldWriter> = {
   tags: (f, v) => void (f.tags = v),
   license: (f, v) => void (f.license = v),
 };
-const fieldWriter = (key: string): FieldWriter => (Object.hasOwn(fieldWriters, key) ? fieldWriters[key]! : (f, v) => void (f[key] = v));
+const fieldWriter = (key: string): FieldWriter =>
+  Object.hasOwn(fieldWriters, key) ? fieldWriters[key]! : (f, v) => void (f[key] = v);
 
 /**
  * `readUser` for every record of one file: what depends only on the mapping (targets, transforms,
@@ -118,7 +155,15 @@ export function compileReader(mapping: Mapping, schema: FieldSchema | null): (ce
   mapping.columns.forEach(({ column, target, transform }, index) => {
     if (target === null) return;
     const custom = target.startsWith('customFields.') ? target.slice('customFields.'.length) : null;
-    columns.push({ index, column, target, custom, transform: transform ?? 'text', read: fieldReader(target), write: fieldWriter(target) });
+    columns.push({
+      index,
+      column,
+      target,
+      custom,
+      transform: transform ?? 'text',
+      read: fieldReader(target),
+      write: fieldWriter(target),
+    });
   });
   // When no field is fed by two columns, every row names the same column for each field.
   const namedOnce = new Set(columns.map((c) => c.target)).size === columns.length;
@@ -158,7 +203,12 @@ export function compileReader(mapping: Mapping, schema: FieldSchema | null): (ce
           roles ??= chamiloRoles(schema);
           if (teacherWords.has(word)) fields.roles = [roles.teacher];
           else if (studentWords.has(word)) fields.roles = [roles.student];
-          else user.problems.push({ field: 'roles', code: 'unknownRole', message: `unknown Chamilo status: ${raw} (expected 1/teacher or 5/student)` });
+          else
+            user.problems.push({
+              field: 'roles',
+              code: 'unknownRole',
+              message: `unknown Chamilo status: ${raw} (expected 1/teacher or 5/student)`,
+            });
           break;
         }
         case 'blockSignIn': {
@@ -184,7 +234,11 @@ export function compileReader(mapping: Mapping, schema: FieldSchema | null): (ce
         default:
           write(
             fields,
-            target === 'active' ? activeValue(raw) : target === 'external' || target === 'emailVerified' ? (parseBoolean(raw) ?? raw) : raw,
+            target === 'active'
+              ? activeValue(raw)
+              : target === 'external' || target === 'emailVerified'
+                ? (parseBoolean(raw) ?? raw)
+                : raw,
           );
       }
     }
@@ -235,7 +289,8 @@ function typedCustom(value: unknown, type: string | undefined): CustomFieldValue
 export function toUserWrite(user: ReadUser, schema: FieldSchema | null, blankClears = false): UserWrite {
   const write: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(user.fields)) {
-    if (key === 'active' || key === 'external' || key === 'emailVerified') write[key] = typeof value === 'boolean' ? value : parseBoolean(value);
+    if (key === 'active' || key === 'external' || key === 'emailVerified')
+      write[key] = typeof value === 'boolean' ? value : parseBoolean(value);
     else if (key === 'expiresAt') write[key] = parseIsoDate(value);
     else write[key] = value;
   }
@@ -248,8 +303,15 @@ export function toUserWrite(user: ReadUser, schema: FieldSchema | null, blankCle
       if (target.startsWith('customFields.')) {
         const key = target.slice('customFields.'.length);
         if (!(key in custom)) custom[key] = null;
-      } else if (!(target in write) && !['username', 'email', 'firstName', 'lastName', 'password', 'passwordHash'].includes(target)) {
-        write[target] = ['roles', 'groups', 'tags'].includes(target) ? [] : ['active', 'external', 'emailVerified'].includes(target) ? undefined : null;
+      } else if (
+        !(target in write) &&
+        !['username', 'email', 'firstName', 'lastName', 'password', 'passwordHash'].includes(target)
+      ) {
+        write[target] = ['roles', 'groups', 'tags'].includes(target)
+          ? []
+          : ['active', 'external', 'emailVerified'].includes(target)
+            ? undefined
+            : null;
         if (write[target] === undefined) delete write[target];
       }
     }

@@ -43,8 +43,18 @@ export function createRowChecker(schema: FieldSchema | null): RowChecker {
   return (index, record, user, mode) => {
     const problems: RowProblem[] = [];
     for (const p of user.problems)
-      problems.push({ row: index, line: record.line, column: user.columns[p.field] ?? null, field: p.field, code: p.code, problem: detach(p.message) });
-    const validate = mode === 'create' ? (create ??= compileUserValidator(effective, { mode })) : (update ??= compileUserValidator(effective, { mode }));
+      problems.push({
+        row: index,
+        line: record.line,
+        column: user.columns[p.field] ?? null,
+        field: p.field,
+        code: p.code,
+        problem: detach(p.message),
+      });
+    const validate =
+      mode === 'create'
+        ? (create ??= compileUserValidator(effective, { mode }))
+        : (update ??= compileUserValidator(effective, { mode }));
     // The fields and custom fields are what validationRecord(user) would merge; passwordHash is no field of the rules.
     const found = validate(user.fields, user.customFields);
     for (let i = 0; i < found.length; i++) {
@@ -75,7 +85,13 @@ export function createRowChecker(schema: FieldSchema | null): RowChecker {
 }
 
 /** Problems of one record, each naming its column. */
-export function rowProblems(index: number, record: TableRecord, user: ReadUser, schema: FieldSchema | null, mode: 'create' | 'update'): RowProblem[] {
+export function rowProblems(
+  index: number,
+  record: TableRecord,
+  user: ReadUser,
+  schema: FieldSchema | null,
+  mode: 'create' | 'update',
+): RowProblem[] {
   return createRowChecker(schema)(index, record, user, mode);
 }
 
@@ -167,7 +183,7 @@ export class DuplicateFinder {
         const at = placeOf[0]!.get(row);
         return at === undefined ? -1 : groupAt[0]![at]!;
       }).sort();
-      for (let i = 0; i < nameGroups.length; ) {
+      for (let i = 0; i < nameGroups.length;) {
         let j = i + 1;
         while (j < nameGroups.length && nameGroups[j] === nameGroups[i]) j++;
         if (nameGroups[i] !== -1) total -= pairsIn(j - i);
@@ -207,7 +223,11 @@ export interface ValidationReport {
   notices: FileNotice[];
 }
 
-export async function validateTable(table: TableSource, mapping: Mapping, options: ScanOptions & { maxProblems?: number }): Promise<ValidationReport> {
+export async function validateTable(
+  table: TableSource,
+  mapping: Mapping,
+  options: ScanOptions & { maxProblems?: number },
+): Promise<ValidationReport> {
   const maxProblems = options.maxProblems ?? 10_000;
   const problems: RowProblem[] = [];
   let problemCount = 0;
@@ -223,8 +243,15 @@ export async function validateTable(table: TableSource, mapping: Mapping, option
     }
   }
   if (problemCount > problems.length)
-    notices.push({ code: 'problemsTruncated', message: `${problemCount.toLocaleString('en-US')} problems; the first ${problems.length.toLocaleString('en-US')} are listed` });
+    notices.push({
+      code: 'problemsTruncated',
+      message: `${problemCount.toLocaleString('en-US')} problems; the first ${problems.length.toLocaleString('en-US')} are listed`,
+    });
   const { pairs, total } = duplicates.pairs();
-  if (total > pairs.length) notices.push({ code: 'duplicatesTruncated', message: `${total.toLocaleString('en-US')} duplicate pairs; the first ${pairs.length.toLocaleString('en-US')} are listed` });
+  if (total > pairs.length)
+    notices.push({
+      code: 'duplicatesTruncated',
+      message: `${total.toLocaleString('en-US')} duplicate pairs; the first ${pairs.length.toLocaleString('en-US')} are listed`,
+    });
   return { dataRows, problems, problemCount, duplicates: pairs, notices };
 }

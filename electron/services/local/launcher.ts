@@ -48,7 +48,10 @@ export function waitForReady(
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     let done = false;
-    const timer = setTimeout(() => finish(new AppError('timeout', { what: 'localDirectory' }, { key: 'errors.localStartFailed' })), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new AppError('timeout', { what: 'localDirectory' }, { key: 'errors.localStartFailed' })),
+      timeoutMs,
+    );
     const finish = (result: string | AppError) => {
       if (done) return;
       done = true;
@@ -62,13 +65,20 @@ export function waitForReady(
       if (match) finish(match[1]!);
     };
     if ('on' in lines) lines.on('line', onLine);
-    else void (async () => { for await (const line of lines) onLine(line); })();
+    else
+      void (async () => {
+        for await (const line of lines) onLine(line);
+      })();
     void exited.then((code) => finish(new AppError('server', { code: code ?? -1 }, { key: 'errors.localStartFailed' })));
   });
 }
 
 /** `node bin/userdeck.js serve …` as a child process. */
-export function childProcessLauncher(options: { projectRoot: string; startTimeoutMs?: number; stopTimeoutMs?: number }): LocalLauncher {
+export function childProcessLauncher(options: {
+  projectRoot: string;
+  startTimeoutMs?: number;
+  stopTimeoutMs?: number;
+}): LocalLauncher {
   return {
     async start({ dataDir, token, onOutput }) {
       const child = spawn(process.execPath, [join(options.projectRoot, 'bin', 'userdeck.js'), ...serveArgs(dataDir)], {

@@ -88,7 +88,11 @@ describe('Local directory', () => {
     const { local } = setup();
     const first = await local.initialize(false);
     expect(await userCount(first.url, first.token)).toBe(0);
-    const api = createApiClient({ baseUrl: first.url, credentials: { method: 'token', token: first.token }, proxy: { mode: 'none' } });
+    const api = createApiClient({
+      baseUrl: first.url,
+      credentials: { method: 'token', token: first.token },
+      proxy: { mode: 'none' },
+    });
     await api.admin.createUser({ username: 'kept.user', email: 'kept@example.org', firstName: 'Kept', lastName: 'User' });
     api.dispose();
     await local.stop();

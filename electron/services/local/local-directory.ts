@@ -149,7 +149,11 @@ export class LocalDirectory {
    * the token in memory now opens the directory. Best effort: a failure is logged, not fatal.
    */
   private async revokeEarlierTokens(endpoint: LocalEndpoint): Promise<void> {
-    const api = createApiClient({ baseUrl: endpoint.url, credentials: { method: 'token', token: endpoint.token }, proxy: { mode: 'none' } });
+    const api = createApiClient({
+      baseUrl: endpoint.url,
+      credentials: { method: 'token', token: endpoint.token },
+      proxy: { mode: 'none' },
+    });
     try {
       const me = await api.admin.me();
       const list = await api.http.request<{ items: { id: string; name: string; revokedAt: string | null }[] }>({

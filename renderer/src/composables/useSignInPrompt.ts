@@ -18,7 +18,8 @@ export function useSignInPrompt() {
     },
   );
   const visible = computed(
-    () => store.active?.status === 'needsSignIn' && !store.active.builtin && (forced.value || dismissedFor.value !== store.active.id),
+    () =>
+      store.active?.status === 'needsSignIn' && !store.active.builtin && (forced.value || dismissedFor.value !== store.active.id),
   );
   return {
     visible,

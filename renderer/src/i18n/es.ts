@@ -92,7 +92,8 @@ const es: Messages = {
     },
     mailbox: {
       title: 'Buzón',
-      intro: 'El correo que enviaría el directorio local (invitaciones, restablecimientos de contraseña, bienvenidas) llega aquí.',
+      intro:
+        'El correo que enviaría el directorio local (invitaciones, restablecimientos de contraseña, bienvenidas) llega aquí.',
       emptyTitle: 'Todavía no hay correo',
       emptyText: 'Cuando el directorio local envíe una invitación o un restablecimiento de contraseña, aparecerá aquí.',
       unavailableTitle: 'Aquí no hay buzón',

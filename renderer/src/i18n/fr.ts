@@ -92,7 +92,8 @@ const fr: Messages = {
     },
     mailbox: {
       title: 'Boîte aux lettres',
-      intro: 'Le courrier que l’annuaire local enverrait (invitations, réinitialisations de mot de passe, bienvenues) arrive ici.',
+      intro:
+        'Le courrier que l’annuaire local enverrait (invitations, réinitialisations de mot de passe, bienvenues) arrive ici.',
       emptyTitle: 'Pas encore de courrier',
       emptyText: 'Quand l’annuaire local envoie une invitation ou une réinitialisation de mot de passe, elle apparaît ici.',
       unavailableTitle: 'Pas de boîte aux lettres ici',

@@ -37,7 +37,10 @@ export class ConnectionsPage {
 
   async fill(form: ConnectionForm) {
     if (form.name !== undefined) await this.field('conn-name').fill(form.name);
-    if (form.color) await this.dialog().getByTestId(`conn-color-${form.color.replace('#', '')}`).click();
+    if (form.color)
+      await this.dialog()
+        .getByTestId(`conn-color-${form.color.replace('#', '')}`)
+        .click();
     if (form.url !== undefined) await this.field('conn-url').fill(form.url);
     if (form.method) await this.dialog().getByTestId(`conn-method-${form.method}`).locator('input').check();
     if (form.username !== undefined) await this.field('conn-username').fill(form.username);
@@ -47,7 +50,8 @@ export class ConnectionsPage {
   /** Opens the "Security · Proxy" section of the dialog (CA file, trusted certificate, proxy). */
   async openAdvanced() {
     const panel = this.dialog().getByTestId('conn-advanced');
-    if (!(await panel.getAttribute('class'))?.includes('v-expansion-panel--active')) await panel.locator('button').first().click();
+    if (!(await panel.getAttribute('class'))?.includes('v-expansion-panel--active'))
+      await panel.locator('button').first().click();
     await expect(this.dialog().getByTestId('conn-ca-pick')).toBeVisible();
   }
 

@@ -25,7 +25,9 @@ export interface OpenSecretStoreOptions {
   probeTimeoutMs?: number;
 }
 
-export async function openSecretStore(options: OpenSecretStoreOptions): Promise<{ store: SecretStore; status: SecretStorageStatus }> {
+export async function openSecretStore(
+  options: OpenSecretStoreOptions,
+): Promise<{ store: SecretStore; status: SecretStorageStatus }> {
   const keytar = options.keytar === undefined ? await loadKeytar() : options.keytar;
   if (keytar && (await keychainWorks(keytar, options.probeTimeoutMs))) {
     return { store: new KeychainSecretStore(keytar, options.servicePrefix), status: { backend: 'keychain', persistent: true } };

@@ -11,7 +11,10 @@ export class AtomicFile {
   readonly tmpPath: string;
   readonly stream: WriteStream;
 
-  private constructor(readonly path: string, tmpPath: string) {
+  private constructor(
+    readonly path: string,
+    tmpPath: string,
+  ) {
     this.tmpPath = tmpPath;
     this.stream = createWriteStream(tmpPath, { mode: 0o644 });
   }
@@ -29,14 +32,15 @@ export class AtomicFile {
 
   /** Writes with backpressure. */
   async write(chunk: string | Buffer): Promise<void> {
-    if (!this.stream.write(chunk)) await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.stream.once('error', onError);
-      this.stream.once('drain', () => {
-        this.stream.off('error', onError);
-        resolve();
+    if (!this.stream.write(chunk))
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) => reject(error);
+        this.stream.once('error', onError);
+        this.stream.once('drain', () => {
+          this.stream.off('error', onError);
+          resolve();
+        });
       });
-    });
   }
 
   async commit(): Promise<void> {

@@ -8,7 +8,8 @@ export function csvLine(cells: string[], delimiter: string, escape: boolean): st
   for (let i = 0; i < cells.length; i++) {
     let value = cells[i] ?? '';
     if (escape) value = escapeFormula(value);
-    if (value.includes('"') || value.includes(delimiter) || value.includes('\n') || value.includes('\r')) value = `"${value.replace(/"/g, '""')}"`;
+    if (value.includes('"') || value.includes(delimiter) || value.includes('\n') || value.includes('\r'))
+      value = `"${value.replace(/"/g, '""')}"`;
     line += i === 0 ? value : delimiter + value;
   }
   return `${line}\r\n`;

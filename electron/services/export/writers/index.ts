@@ -17,7 +17,12 @@ export function formatFromPath(path: string): OutputFormat {
   throw new FileError('outputFormat', `cannot tell the output format from "${ext || path}": use .csv, .xlsx, .xml or .json`);
 }
 
-export function createWriter(format: OutputFormat, path: string, columns: string[], options: WriterOptions = {}): Promise<TableWriter> {
+export function createWriter(
+  format: OutputFormat,
+  path: string,
+  columns: string[],
+  options: WriterOptions = {},
+): Promise<TableWriter> {
   switch (format) {
     case 'csv':
       return csvWriter(path, columns, options);

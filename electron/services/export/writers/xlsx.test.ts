@@ -21,7 +21,31 @@ async function readBack(path: string): Promise<{ columns: string[]; rows: string
 // non-characters, spaces at the ends, line breaks of every kind, other scripts.
 const awkward = fc
   .array(
-    fc.constantFrom('a', 'Z', '0', ' ', '&', '<', '>', '"', "'", '=', '-', '\t', '\n', '\r', '\u0001', '\u001f', '_x0041_', '_x', '\ufffe', '\uffff', 'é', '日', '😀'),
+    fc.constantFrom(
+      'a',
+      'Z',
+      '0',
+      ' ',
+      '&',
+      '<',
+      '>',
+      '"',
+      "'",
+      '=',
+      '-',
+      '\t',
+      '\n',
+      '\r',
+      '\u0001',
+      '\u001f',
+      '_x0041_',
+      '_x',
+      '\ufffe',
+      '\uffff',
+      'é',
+      '日',
+      '😀',
+    ),
     { maxLength: 10 },
   )
   .map((c) => c.join(''));
@@ -58,7 +82,9 @@ describe('XLSX writer', () => {
 
   it('is a workbook another reader opens: sheet name, frozen bold header, column widths, values', async () => {
     const path = join(dir, 'exceljs.xlsx');
-    const writer = await xlsxWriter(path, ['username', 'a much longer column name than forty characters wide'], { sheetName: 'People' });
+    const writer = await xlsxWriter(path, ['username', 'a much longer column name than forty characters wide'], {
+      sheetName: 'People',
+    });
     for (let i = 0; i < 2000; i++) await writer.write([`user${i}`, `Zoë ${i}`]);
     await writer.close();
     const workbook = new ExcelJS.Workbook();

@@ -97,7 +97,10 @@ export async function xlsxWriter(path: string, columns: string[], options: Write
     await zip.add('xl/styles.xml', styles);
     sheet = await zip.stream('xl/worksheets/sheet1.xml');
     const widths = columns
-      .map((name, i) => `<col min="${i + 1}" max="${i + 1}" width="${Math.min(40, Math.max(10, name.length + 2))}" customWidth="1"/>`)
+      .map(
+        (name, i) =>
+          `<col min="${i + 1}" max="${i + 1}" width="${Math.min(40, Math.max(10, name.length + 2))}" customWidth="1"/>`,
+      )
       .join('');
     buffer =
       `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheetViews><sheetView workbookViewId="0">` +
@@ -122,7 +125,8 @@ export async function xlsxWriter(path: string, columns: string[], options: Write
       if (buffer.length >= PIECE_CHARS) await flush();
     },
     async close() {
-      buffer += '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
+      buffer +=
+        '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>';
       await flush();
       await sheet.end();
       await zip.finish();

@@ -84,7 +84,14 @@ export class ZipWriter {
     const nameBytes = Buffer.from(name, 'utf8');
     const crc = crc32(raw);
     if (raw.length >= MAX32 || compressed.length >= MAX32) throw new Error(`zip entry ${name} is too big to add at once`);
-    const entry: CentralEntry = { name: nameBytes, crc, compressed: compressed.length, size: raw.length, offset: this.offset, descriptor: false };
+    const entry: CentralEntry = {
+      name: nameBytes,
+      crc,
+      compressed: compressed.length,
+      size: raw.length,
+      offset: this.offset,
+      descriptor: false,
+    };
     await this.out(this.localHeader(nameBytes, FLAG_UTF8, crc, compressed.length, raw.length));
     await this.out(compressed);
     this.entries.push(entry);

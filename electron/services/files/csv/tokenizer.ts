@@ -106,7 +106,8 @@ export class CsvTokenizer {
           // unquoted cells rather than by scanning every quoted value again.
           if (nextLF <= pos && nextLF !== -1) nextLF = buf.indexOf('\n', pos + 1);
           if (nextCR <= pos && nextCR !== -1) nextCR = buf.indexOf('\r', pos + 1);
-          if ((nextLF !== -1 && nextLF < closed) || (nextCR !== -1 && nextCR < closed)) lines += countLineBreaks(buf, pos + 1, closed);
+          if ((nextLF !== -1 && nextLF < closed) || (nextCR !== -1 && nextCR < closed))
+            lines += countLineBreaks(buf, pos + 1, closed);
           pos = closed + 1;
           // Text after the closing quote (`"a"b`): kept, as spreadsheets do, and reported.
           let c = buf.charCodeAt(pos);

@@ -19,7 +19,9 @@ const pieceBytes = 64 * 1024;
 
 export async function openCsv(path: string, options: OpenOptions = {}): Promise<TableSource> {
   const head = await readHead(path, sampleBytes);
-  const detected = options.encoding ? { encoding: options.encoding, bomLength: 0 } : detectEncoding(head.bytes, { sampleIsWholeFile: head.whole });
+  const detected = options.encoding
+    ? { encoding: options.encoding, bomLength: 0 }
+    : detectEncoding(head.bytes, { sampleIsWholeFile: head.whole });
   const bomLength = detected.bomLength;
   const encoding = detected.encoding;
   const sampleDecoder = createDecoder(encoding);

@@ -73,7 +73,8 @@ class ValueSplitter {
   }
 
   end(): void {
-    if (this.start >= 0 || this.inString || this.depth !== 0) throw new FileError('badJson', 'the JSON file is truncated or not well-formed');
+    if (this.start >= 0 || this.inString || this.depth !== 0)
+      throw new FileError('badJson', 'the JSON file is truncated or not well-formed');
   }
 }
 
@@ -100,7 +101,10 @@ async function* jsonObjects(path: string, detected: DetectedEncoding, signal?: A
     size += chunk.length;
     splitter.push(decoder.write(chunk));
     if (splitter.recordDepth === 0 && index === 0 && size > maxWrappedBytes)
-      throw new FileError('badJson', 'the JSON file is one object over 64 MB: write the users as an array or one object per line');
+      throw new FileError(
+        'badJson',
+        'the JSON file is one object over 64 MB: write the users as an array or one object per line',
+      );
     // At depth 0 a single object may be a wrapper around the list: hold it until a second one shows.
     if (out.length && (splitter.recordDepth === 1 || index >= 2)) {
       yield out;
@@ -112,7 +116,9 @@ async function* jsonObjects(path: string, detected: DetectedEncoding, signal?: A
   splitter.end();
   if (splitter.recordDepth === 0 && out.length === 1 && index === 1) {
     // One object: a wrapper around the list, or a single user.
-    const list = Object.values(out[0]!).find((v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x)));
+    const list = Object.values(out[0]!).find(
+      (v) => Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x)),
+    );
     if (list) out = list as JsonObject[];
   }
   if (out.length) yield out;
@@ -127,7 +133,9 @@ export function cellText(value: unknown): string {
 
 export async function openJson(path: string, options: OpenOptions = {}): Promise<TableSource> {
   const head = await readHead(path, 1 << 16);
-  const detected = options.encoding ? { encoding: options.encoding, bomLength: 0 } : detectEncoding(head.bytes, { sampleIsWholeFile: head.whole });
+  const detected = options.encoding
+    ? { encoding: options.encoding, bomLength: 0 }
+    : detectEncoding(head.bytes, { sampleIsWholeFile: head.whole });
   const columns: string[] = [];
   const seen = new Set<string>();
   let count = 0;

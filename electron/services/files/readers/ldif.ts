@@ -74,7 +74,9 @@ async function* ldifEntries(path: string, detected: DetectedEncoding, signal?: A
 
 export async function openLdif(path: string, options: OpenOptions = {}): Promise<TableSource> {
   const head = await readHead(path, 1 << 16);
-  const detected = options.encoding ? { encoding: options.encoding, bomLength: 0 } : detectEncoding(head.bytes, { sampleIsWholeFile: head.whole });
+  const detected = options.encoding
+    ? { encoding: options.encoding, bomLength: 0 }
+    : detectEncoding(head.bytes, { sampleIsWholeFile: head.whole });
   const columns = ['dn'];
   const seen = new Set(columns);
   let count = 0;

@@ -21,8 +21,13 @@ export async function openXlsx(path: string, options: OpenOptions = {}): Promise
   try {
     const { sheets, date1904 } = await readWorkbook(zip);
     if (sheets.length === 0) throw new FileError('corruptXlsx', 'the XLSX file has no worksheet');
-    const sheet = options.sheet !== undefined ? sheets.find((s) => s.name === options.sheet) : (sheets.find((s) => !s.hidden) ?? sheets[0]);
-    if (!sheet) throw new FileError('noSheet', `the XLSX file has no sheet "${options.sheet}" (sheets: ${sheets.map((s) => s.name).join(', ')})`);
+    const sheet =
+      options.sheet !== undefined ? sheets.find((s) => s.name === options.sheet) : (sheets.find((s) => !s.hidden) ?? sheets[0]);
+    if (!sheet)
+      throw new FileError(
+        'noSheet',
+        `the XLSX file has no sheet "${options.sheet}" (sheets: ${sheets.map((s) => s.name).join(', ')})`,
+      );
     if (!zip.has(sheet.part)) throw new FileError('corruptXlsx', `the XLSX file is damaged (sheet "${sheet.name}" is missing)`);
     const dateStyles = await readDateStyles(zip);
     const strings = await readSharedStrings(zip);
@@ -116,7 +121,10 @@ export async function openXlsx(path: string, options: OpenOptions = {}): Promise
         parser.close();
       } catch (error) {
         if (error instanceof FileError) throw error;
-        throw new FileError('corruptXlsx', `the XLSX file is damaged: sheet "${sheet!.name}": ${(error as Error).message.split('\n')[0]}`);
+        throw new FileError(
+          'corruptXlsx',
+          `the XLSX file is damaged: sheet "${sheet!.name}": ${(error as Error).message.split('\n')[0]}`,
+        );
       } finally {
         stream.destroy();
       }
@@ -149,4 +157,3 @@ export async function openXlsx(path: string, options: OpenOptions = {}): Promise
     throw error;
   }
 }
-

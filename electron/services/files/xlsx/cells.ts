@@ -22,7 +22,9 @@ export function plainDecimal(raw: string): string {
   const [mantissa, exp] = text.toLowerCase().split('e') as [string, string];
   const negative = mantissa.startsWith('-');
   const digits = mantissa.replace('-', '').replace('.', '');
-  const pointAt = (mantissa.replace('-', '').indexOf('.') === -1 ? mantissa.replace('-', '').length : mantissa.replace('-', '').indexOf('.')) + Number(exp);
+  const pointAt =
+    (mantissa.replace('-', '').indexOf('.') === -1 ? mantissa.replace('-', '').length : mantissa.replace('-', '').indexOf('.')) +
+    Number(exp);
   let out: string;
   if (pointAt <= 0) out = `0.${'0'.repeat(-pointAt)}${digits}`;
   else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);
@@ -47,14 +49,20 @@ export function serialToIso(serial: number, date1904: boolean): string {
  * literal `_xHHHH_` is written with its underscore escaped (`_x005F_`).
  */
 export function decodeOoxmlText(text: string): string {
-  return text.indexOf('_x') === -1 ? text : text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return text.indexOf('_x') === -1
+    ? text
+    : text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
+// Control characters are exactly what needs encoding (XML 1.0 cannot hold them); tab and LF can stay.
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F]/;
+// eslint-disable-next-line no-control-regex
+const controlCharactersAll = /[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F]/g;
+
 export function encodeOoxmlText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what needs encoding
-  if (!/_x[0-9A-Fa-f]{4}_|[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F]/.test(text)) return text;
+  if (!/_x[0-9A-Fa-f]{4}_/.test(text) && !controlCharacters.test(text)) return text;
   return text
     .replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1')
-    // eslint-disable-next-line no-control-regex -- as above
-    .replace(/[\u0000-\u0008\u000B\u000C\u000D\u000E-\u001F]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
+    .replace(controlCharactersAll, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
 }

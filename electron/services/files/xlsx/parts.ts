@@ -55,7 +55,8 @@ export async function readWorkbook(zip: XlsxZip): Promise<{ sheets: SheetInfo[];
   }
   const sheets: SheetInfo[] = [];
   let date1904 = false;
-  if (!zip.has('xl/workbook.xml')) throw new FileError('corruptXlsx', 'the XLSX file is damaged or not an XLSX file (no workbook)');
+  if (!zip.has('xl/workbook.xml'))
+    throw new FileError('corruptXlsx', 'the XLSX file is damaged or not an XLSX file (no workbook)');
   const parser = safeParser('xl/workbook.xml');
   parser.on('opentag', (tag) => {
     const local = tag.name.replace(/^.*:/, '');
@@ -71,7 +72,9 @@ export async function readWorkbook(zip: XlsxZip): Promise<{ sheets: SheetInfo[];
   return { sheets, date1904 };
 }
 
-const builtinDateFormats = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const builtinDateFormats = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+]);
 
 /** Whether a number format shows a date or time: d, m, y, h or s outside quotes, escapes and [colour] brackets. */
 export function isDateFormat(code: string): boolean {

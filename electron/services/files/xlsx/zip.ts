@@ -77,7 +77,9 @@ export class XlsxZip {
     const entry = this.entries.get(name);
     if (!entry) throw corrupt(`missing ${name}`);
     return new Promise<Readable>((resolve, reject) =>
-      this.zip.openReadStream(entry, (error, stream) => (error || !stream ? reject(corrupt(error?.message ?? name)) : resolve(stream))),
+      this.zip.openReadStream(entry, (error, stream) =>
+        error || !stream ? reject(corrupt(error?.message ?? name)) : resolve(stream),
+      ),
     );
   }
 
