@@ -16,7 +16,12 @@ function electronBinary() {
   }
 }
 
-const run = (args) => spawn(process.execPath, args, { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
+/** Runs a child in the foreground: a stop request reaches it, and its exit is ours (no bridge left behind). */
+function run(args) {
+  const child = spawn(process.execPath, args, { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+}
 const electronVite = join(dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js');
 
 if (electronBinary()) {

@@ -30,6 +30,12 @@ const { values } = parseArgs({
   },
 });
 
+// The bridge hands out a token that unlocks every secret-holding service: it never listens beyond this computer.
+if (!['127.0.0.1', 'localhost'].includes(values.host)) {
+  console.error(`Userdeck bridge: refusing --host ${values.host}: it only listens on loopback (127.0.0.1 or localhost).`);
+  process.exit(2);
+}
+
 const dataDir = resolve(values.data ?? defaultDataDir());
 const logger = createLogger(fileLogWriter(join(dataDir, 'logs', 'bridge.log')));
 const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };

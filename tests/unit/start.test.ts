@@ -35,8 +35,26 @@ describe('npm start without an Electron binary', () => {
       expect(page.status).toBe(200);
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(await page.text()).toContain('<script src="/__userdeck/shim.js"></script>');
-    } finally {
+
+      // Stopping `npm start` stops the bridge behind it: the process ends and the port is released.
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await expect(fetch(url)).rejects.toThrow();
+    } finally {
+      child.kill('SIGKILL');
     }
   }, 120_000);
+
+  it('refuses to serve the bridge beyond loopback', async () => {
+    const child = spawn(process.execPath, ['bin/run-ts.js', 'electron/bridge/main.ts', '--host', '0.0.0.0', '--data', dataDir], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('Userdeck bridge: refusing --host 0.0.0.0: it only listens on loopback (127.0.0.1 or localhost).');
+  }, 60_000);
 });
