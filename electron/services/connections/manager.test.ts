@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CONNECTION_ID, type ConnectionInput, type ParsedConnectionInput } from '../../../common/connections';
 import { connectionInputSchema } from '../../../common/connections';
@@ -331,5 +332,84 @@ describe('the active connection', () => {
     expect(localActive).toMatchObject({ builtin: true, status: 'online', capabilities: { kind: 'userdeck' } });
     expect((await manager.use(({ admin }) => admin.listUsers({ pageSize: 1 }))).total).toBe(10);
     expect((await manager.state()).lastUsedId).toBe(LOCAL_CONNECTION_ID);
+  });
+});
+
+describe('OAuth2 client credentials', () => {
+  const clientId = 'userdeck-manager-test';
+  const clientSecret = `client/${randomUUID()}`;
+  let oauth: OAuth2Server;
+  let issued: { id: string; token: string };
+
+  beforeAll(async () => {
+    // The authorization server hands out, as its access token, an API token the directory accepts.
+    const response = await fetch(`${server.url}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'oauth-manager', role: 'administrator' }),
+    });
+    expect(response.status).toBe(201);
+    issued = (await response.json()) as { id: string; token: string };
+    oauth = new OAuth2Server();
+    await oauth.issuer.keys.generate('RS256');
+    await oauth.start(0, '127.0.0.1');
+    oauth.service.on(
+      'beforeResponse',
+      (response: { body: Record<string, unknown>; statusCode: number }, req: { headers: Record<string, string | undefined> }) => {
+        const [id, secret] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+          .toString()
+          .split(':')
+          .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
+        if (id !== clientId || secret !== clientSecret) {
+          response.statusCode = 401;
+          response.body = { error: 'invalid_client' };
+          return;
+        }
+        response.body.access_token = issued.token;
+        response.body.expires_in = 3600;
+      },
+    );
+  });
+  afterAll(() => oauth?.stop());
+
+  const oauthInput = (secret: string | undefined) =>
+    input({
+      name: 'Through the identity provider',
+      auth: { method: 'oauth2', tokenUrl: `${oauth.issuer.url}/token`, clientId, scope: 'directory' },
+      secret,
+    });
+
+  it('connects with the client secret from the keychain; neither it nor the access token is on disk or in the logs', async () => {
+    const { manager, dataDir, store, logLines, events } = await setup();
+    const report = await manager.test({ input: oauthInput(clientSecret) });
+    expect(report.identity).toMatchObject({ kind: 'token', name: 'oauth-manager' });
+
+    const created = await manager.create(oauthInput(clientSecret));
+    expect(await store.get(created.id, 'clientSecret')).toBe(clientSecret);
+    expect(await manager.activate(created.id)).toMatchObject({ status: 'online', identity: { kind: 'token' } });
+    expect((await manager.use(({ admin }) => admin.listUsers({ q: username }))).items).toHaveLength(1);
+
+    const onDisk = readdirSync(dataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'latin1'))
+      .join('\n');
+    expect(onDisk).toContain(clientId);
+    for (const secret of [clientSecret, issued.token]) {
+      expect(onDisk).not.toContain(secret);
+      expect(logLines.join('\n')).not.toContain(secret);
+      expect(JSON.stringify(events)).not.toContain(secret);
+      expect(JSON.stringify(await manager.state())).not.toContain(secret);
+    }
+  });
+
+  it('a wrong client secret is refused clearly, and the sign-in dialog takes a new one', async () => {
+    const { manager, store } = await setup();
+    expect(await failure(manager.test({ input: oauthInput('not-the-secret') }))).toMatchObject({ code: 'unauthorized' });
+
+    const created = await manager.create(oauthInput(clientSecret));
+    await store.set(created.id, 'clientSecret', 'revoked-at-the-provider');
+    expect(await manager.activate(created.id)).toMatchObject({ status: 'needsSignIn' });
+    expect(await manager.signIn(created.id, clientSecret)).toMatchObject({ status: 'online' });
+    expect(await store.get(created.id, 'clientSecret')).toBe(clientSecret);
   });
 });
