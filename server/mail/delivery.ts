@@ -8,6 +8,8 @@ const maxAttempts = 5;
 /** A claimed mail whose sender vanished is offered again after this long. */
 const leaseMs = 2 * 60_000;
 const batch = 20;
+/** The wait before the next attempt after a failed one: 10 s, 20 s, 40 s, 80 s. */
+export const backoffMs = (attempt: number): number => 2 ** attempt * 5_000;
 
 export interface DeliveryLogger {
   error(message: string): void;
@@ -115,7 +117,8 @@ export class MailDelivery {
     const settings = await loadMailSettings(this.db);
     if (!settings.host) return;
     for (;;) {
-      const nowMs = Date.now();
+      // The injected clock, as everywhere else: leases and back-off agree with the rows' other times.
+      const nowMs = this.clock.now().getTime();
       const now = new Date(nowMs).toISOString();
       const due = await this.db
         .selectFrom('outbox')
@@ -168,7 +171,7 @@ export class MailDelivery {
         .set({
           status: last ? 'failed' : 'queued',
           last_error: reason,
-          next_attempt_at: new Date(Date.now() + 2 ** attempt * 5_000).toISOString(),
+          next_attempt_at: new Date(this.clock.now().getTime() + backoffMs(attempt)).toISOString(),
         })
         .where('id', '=', id)
         .execute();

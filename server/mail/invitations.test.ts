@@ -3,6 +3,7 @@ import { TestClock } from '../../tests/helpers/clock';
 import { describeBackends, startTestDirectory, type TestDirectory } from '../../tests/helpers/directory';
 import { PortalBrowser, linkIn, textOf } from '../../tests/helpers/portal-browser';
 import { startSmtpSink, type SmtpSink } from '../../tests/helpers/smtp-sink';
+import { backoffMs } from './delivery';
 
 describeBackends('invitations, welcome mails and the outbox', (backend) => {
   let dir: TestDirectory;
@@ -180,8 +181,9 @@ describeBackends('invitations, welcome mails and the outbox', (backend) => {
     await dir.call('PATCH', '/api/v1/settings', { policies: { welcomeBeforeFirstSignIn: true } });
   });
 
-  it('keeps a mail the SMTP server refuses queued, with the reason, for a later attempt', async () => {
-    const busy = await startSmtpSink({ refuse: (address) => address.includes('busy') });
+  it('keeps a mail the SMTP server refuses queued, with the reason, and retries it after the back-off of the clock', async () => {
+    let refusing = true;
+    const busy = await startSmtpSink({ refuse: (address) => refusing && address.includes('busy') });
     try {
       await dir.call('PATCH', '/api/v1/settings', { mail: { port: busy.port } });
       const user = await create({ username: 'busy', roles: ['end_user'] });
@@ -189,6 +191,17 @@ describeBackends('invitations, welcome mails and the outbox', (backend) => {
       await expect.poll(async () => (await outboxOf(user.id)).items[0]?.error ?? null, { timeout: 10_000 }).toMatch(/450/);
       expect((await outboxOf(user.id)).items[0].status).toBe('queued');
       expect(busy.mails).toEqual([]);
+
+      // The back-off runs on the server's clock, not the wall clock: once the injected clock has
+      // passed it, the next delivery pass (woken by another mail) sends the refused one, long
+      // before the 10 s the wall clock would need.
+      refusing = false;
+      clock.advance(backoffMs(1) + 1_000);
+      const other = await create({ username: 'other', roles: ['end_user'] });
+      await dir.call('POST', `/api/v1/users/${other.id}/invite`, {});
+      await busy.waitFor((m) => m.to.includes(other.email));
+      await expect.poll(async () => (await outboxOf(user.id)).items[0]?.status, { timeout: 5_000 }).toBe('sent');
+      expect(busy.mails.filter((m) => m.to.includes(user.email))).toHaveLength(1);
     } finally {
       await dir.call('PATCH', '/api/v1/settings', { mail: { port: sink.port } });
       await busy.close();
