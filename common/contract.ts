@@ -47,6 +47,7 @@ import {
   type UserListResult,
   type UsersViewState,
 } from './users/directory';
+import type { DirectoryUser } from './users/scim';
 import type { Page, User } from './users/user';
 
 export interface AppInfo {
@@ -74,6 +75,8 @@ const requestId = z.string().uuid();
 /** A user, note, session or job id of the directory. */
 const recordId = z.string().min(1).max(100);
 const userRef = z.object({ id: recordId }).strict();
+/** A SCIM resource's ETag as the server sent it (`W/"…"`), for If-Match. */
+const scimEtag = z.string().min(1).max(500);
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date');
 
 export const contract = {
@@ -114,15 +117,22 @@ export const contract = {
       .strict(),
   ),
   'users/list': channel<UserListResult>()(z.object({ query: userQuerySchema, requestId: requestId.optional() }).strict()),
-  'users/get': channel<User>()(userRef),
+  'users/get': channel<DirectoryUser>()(userRef),
   'users/create': channel<CreateUserResult>()(
     z.object({ user: userFormWriteSchema, after: z.enum(afterCreateActions).default('none') }).strict(),
   ),
-  'users/update': channel<User>()(
-    z.object({ id: recordId, version: z.number().int().min(0), patch: userFormWriteSchema }).strict(),
+  'users/update': channel<DirectoryUser>()(
+    z.object({ id: recordId, version: z.number().int().min(0), etag: scimEtag.optional(), patch: userFormWriteSchema }).strict(),
   ),
   'users/delete': channel<null>()(
-    z.object({ id: recordId, version: z.number().int().min(0).optional(), fallbackOwnerId: recordId.optional() }).strict(),
+    z
+      .object({
+        id: recordId,
+        version: z.number().int().min(0).optional(),
+        etag: scimEtag.optional(),
+        fallbackOwnerId: recordId.optional(),
+      })
+      .strict(),
   ),
   'users/readImage': channel<string>()(z.object({ handle: z.string().uuid() }).strict()),
   'users/setAvatar': channel<User>()(
@@ -138,7 +148,7 @@ export const contract = {
       })
       .strict(),
   ),
-  'users/setStatus': channel<User>()(
+  'users/setStatus': channel<DirectoryUser>()(
     z.object({ id: recordId, action: z.enum(statusActions), reason: z.string().trim().max(500).optional() }).strict(),
   ),
   'users/anonymize': channel<User>()(z.object({ id: recordId, confirm: z.literal(true) }).strict()),

@@ -35,7 +35,14 @@ export interface ScimResource {
 
 export interface ScimUser extends ScimResource {
   userName: string;
-  name?: { givenName?: string; familyName?: string; formatted?: string; middleName?: string };
+  name?: {
+    givenName?: string;
+    familyName?: string;
+    formatted?: string;
+    middleName?: string;
+    honorificPrefix?: string;
+    honorificSuffix?: string;
+  };
   displayName?: string;
   emails?: { value: string; type?: string; primary?: boolean }[];
   active?: boolean;

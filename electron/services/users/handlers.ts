@@ -1,6 +1,7 @@
 import { AppError } from '../../../common/errors';
 import { hasFeature, type ConnectionFeature } from '../../../common/connections';
 import type { DirectoryOptions } from '../../../common/users/directory';
+import { usesScimUsers } from '../../../common/users/scim';
 import type { User } from '../../../common/users/user';
 import type { UserListParams } from '../api/admin';
 import type { CancellationRegistry } from '../api/cancellation';
@@ -12,6 +13,7 @@ import type { FileHandles } from '../dialogs/file-handles';
 import { readAvatarImage } from './avatar-file';
 import type { ImpersonationPort } from './impersonation';
 import type { UsersViewsStore } from './views-store';
+import { ScimDirectory } from './scim-directory';
 
 export interface UsersDeps {
   connections: ConnectionManager;
@@ -49,6 +51,26 @@ export function withDirectory<T>(
   });
 }
 
+/**
+ * The calls of the users list, form and profile that a plain SCIM backend can answer: through the
+ * admin API when the backend has it, else through SCIM (`ScimDirectory`), else `notSupported`.
+ */
+export function withUsers<T>(
+  connections: ConnectionManager,
+  admin: (api: DirectoryApi, context: ConnectionContext) => Promise<T>,
+  scim: (directory: ScimDirectory, context: ConnectionContext) => Promise<T>,
+): Promise<T> {
+  return connections.use(async (context) => {
+    if (usesScimUsers(context.capabilities)) return scim(new ScimDirectory(context.scim, context.capabilities), context);
+    if (!hasFeature(context.capabilities, 'users')) throw new AppError('notSupported', { feature: 'users' });
+    try {
+      return await admin(new DirectoryApi(context.http), context);
+    } catch (error) {
+      return notSupportedWhenNoRoute(error);
+    }
+  });
+}
+
 /** An optional vocabulary: a backend without it (or a caller without its permission) gives an empty list. */
 async function optional<T>(load: () => Promise<T>, fallback: T): Promise<T> {
   try {
@@ -57,6 +79,19 @@ async function optional<T>(load: () => Promise<T>, fallback: T): Promise<T> {
     if (error instanceof AppError && ['notFound', 'forbidden', 'notSupported'].includes(error.code)) return fallback;
     throw error;
   }
+}
+
+/** A plain SCIM server has none of the directory's vocabularies. */
+async function scimOptions(_scim: ScimDirectory, context: ConnectionContext): Promise<DirectoryOptions> {
+  return {
+    roles: [],
+    segments: [],
+    badges: [],
+    languages: context.fieldSchema.languages.map((code) => ({ code, name: code })),
+    customFields: [],
+    licenses: null,
+    trashRetentionDays: 0,
+  };
 }
 
 function activeId(connections: ConnectionManager): string {
@@ -71,37 +106,65 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
     work: (api: DirectoryApi, context: ConnectionContext) => Promise<T>,
     feature: ConnectionFeature | null = 'users',
   ) => withDirectory(connections, feature, work);
+  const either = <T>(
+    admin: (api: DirectoryApi, context: ConnectionContext) => Promise<T>,
+    scim: (directory: ScimDirectory, context: ConnectionContext) => Promise<T>,
+  ) => withUsers(connections, admin, scim);
 
   return {
     'users/list': ({ query, requestId }) =>
       cancellation.run(requestId, (signal) =>
-        run(async (_api, { admin }) => {
-          const page = await admin.listUsers(query as UserListParams, { signal });
-          return { ...page, totalExact: (page as { totalExact?: boolean }).totalExact !== false };
-        }),
+        either(
+          async (_api, { admin }) => {
+            const page = await admin.listUsers(query as UserListParams, { signal });
+            return { ...page, totalExact: (page as { totalExact?: boolean }).totalExact !== false };
+          },
+          (scim) => scim.list(query, { signal }),
+        ),
       ),
-    'users/get': ({ id }) => run(async (_api, { admin }) => (await admin.getUser(id)).value),
+    'users/get': ({ id }) =>
+      either(
+        async (_api, { admin }) => (await admin.getUser(id)).value,
+        (scim) => scim.get(id),
+      ),
     // The server mails the typed password or an invitation in the same transaction as the create.
     'users/create': ({ user, after }) =>
-      run(async (_api, { admin }) => {
-        const query = after === 'sendPassword' ? { sendPassword: 'true' } : after === 'invite' ? { invite: 'true' } : undefined;
-        const response = await admin.http.request<User>({ method: 'POST', path: '/api/v1/users', query, body: user });
-        return { user: response.data, mailed: after !== 'none' };
-      }),
-    'users/update': ({ id, version, patch }) =>
-      run(async (_api, { admin }) => (await admin.patchUser(id, patch, { ifMatch: version })).value),
-    'users/delete': ({ id, version, fallbackOwnerId }) =>
-      run(async (_api, { admin }) => {
-        if (fallbackOwnerId) {
-          await admin.http.request({
-            method: 'DELETE',
-            path: `/api/v1/users/${encodeURIComponent(id)}`,
-            body: { fallbackOwnerId },
-            headers: version !== undefined ? { 'if-match': `W/"${version}"` } : undefined,
-          });
-        } else await admin.deleteUser(id, { ifMatch: version });
-        return null;
-      }),
+      either(
+        async (_api, { admin }) => {
+          const query = after === 'sendPassword' ? { sendPassword: 'true' } : after === 'invite' ? { invite: 'true' } : undefined;
+          const response = await admin.http.request<User>({ method: 'POST', path: '/api/v1/users', query, body: user });
+          return { user: response.data, mailed: after !== 'none' };
+        },
+        async (scim) => {
+          // SCIM sends no mail: the form offers neither choice there.
+          if (after !== 'none') throw new AppError('notSupported', { feature: after });
+          return scim.create(user);
+        },
+      ),
+    'users/update': ({ id, version, etag, patch }) =>
+      either(
+        async (_api, { admin }) => (await admin.patchUser(id, patch, { ifMatch: version })).value,
+        (scim) => scim.update(id, patch, etag ?? null),
+      ),
+    'users/delete': ({ id, version, etag, fallbackOwnerId }) =>
+      either(
+        async (_api, { admin }) => {
+          if (fallbackOwnerId) {
+            await admin.http.request({
+              method: 'DELETE',
+              path: `/api/v1/users/${encodeURIComponent(id)}`,
+              body: { fallbackOwnerId },
+              headers: version !== undefined ? { 'if-match': `W/"${version}"` } : undefined,
+            });
+          } else await admin.deleteUser(id, { ifMatch: version });
+          return null;
+        },
+        async (scim) => {
+          if (fallbackOwnerId) throw new AppError('notSupported', { feature: 'fallbackOwner' });
+          await scim.delete(id, etag ?? null);
+          return null;
+        },
+      ),
     // Only a ban takes a reason (required by the server); activate and deactivate take none.
     'users/readImage': ({ handle }) => readAvatarImage(deps.files.resolve(handle)),
     'users/setAvatar': ({ id, version, image }) => run((api) => api.setAvatar(id, image, version)),
@@ -112,7 +175,10 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
           { field: 'reason' },
           { key: 'errors.validation', issues: [{ path: 'reason', key: 'validation.user.required' }] },
         );
-      return run((api) => api.action(id, action, action === 'ban' ? { reason } : {}));
+      return either(
+        (api) => api.action(id, action, action === 'ban' ? { reason } : {}),
+        (scim) => scim.setStatus(id, action),
+      );
     },
     'users/anonymize': ({ id }) => run((api) => api.action(id, 'anonymize', { confirm: true })),
     'users/resetPassword': ({ id, method }) => run((api) => api.resetPassword(id, method)),
@@ -144,7 +210,7 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
     'users/formAnswers': ({ id }) => run((api) => api.formAnswers(id), 'forms'),
     'users/rights': ({ id }) => run((api) => api.rights(id)),
     'users/options': () =>
-      run(async (api, context): Promise<DirectoryOptions> => {
+      either(async (api, context): Promise<DirectoryOptions> => {
         const offers = (feature: ConnectionFeature) => hasFeature(context.capabilities, feature);
         const [roles, segments, badges, languages, settings, customFields] = await Promise.all([
           offers('roles') ? optional(() => api.roles(), []) : [],
@@ -171,7 +237,7 @@ export function usersHandlers(deps: UsersDeps): HandlersOf<'users'> {
           licenses: settings && offers('licenses') ? settings.licenses : null,
           trashRetentionDays: settings?.policies.trashRetentionDays ?? context.fieldSchema.policies.trashRetentionDays,
         };
-      }),
+      }, scimOptions),
     // Which saved segments hold this user: each segment's filter narrowed by the username, in SQL.
     'users/segments': ({ id }) =>
       run(async (api, { admin }) => {
