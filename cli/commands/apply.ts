@@ -6,12 +6,13 @@ import { CliError, usageError } from '../cli-error';
 import { connect } from './support/connection';
 import { cliDataDir, importOptions, planSettings } from './support/import-options';
 import { guard, parse, readSettings, writeJson } from './support/options';
+import { presetSettings } from './support/presets';
 
 const command: Command = {
   summary:
     'Imports a user file as a resumable job: prints "job JOBID" first on stderr; after any interruption, the same command with --resume JOBID finishes it.',
   usage:
-    'userdeck apply FILE --url URL --token T [--policy update|skip|update-only] [--passwords keep|set] [--blank-clears] [--report OUT.csv|OUT.xlsx] [--resume JOBID] [--only-failed] [--batch-size N] [--json]',
+    'userdeck apply FILE --url URL --token T [--policy update|skip|update-only] [--passwords keep|set] [--blank-clears] [--report OUT.csv|OUT.xlsx] [--resume JOBID] [--only-failed] [--batch-size N] [--json] [--map "Column=field"]… [--save-preset NAME] [--no-preset]',
   async run(args, io) {
     const { values, positionals } = parse(
       args,
@@ -25,7 +26,7 @@ const command: Command = {
       { min: 1, max: 1, names: 'FILE' },
     );
     const file = positionals[0]!;
-    const settings = readSettings(values);
+    const settings = { ...readSettings(values), ...presetSettings(values) };
     const options = planSettings(values);
     if (values.report) {
       const format = guardFormat(values.report);
@@ -68,6 +69,8 @@ const command: Command = {
           `job ${result.job}: ${result.rows} rows: ${result.created} created, ${result.updated} updated, ${result.skipped} skipped, ${result.failed} failed\n`,
         );
         if (values.report) io.stdout.write(`report: ${values.report}\n`);
+        for (const n of prepared.notices)
+          if (n.code === 'preset' || n.code === 'presetSaved') io.stdout.write(`note: ${n.message}\n`);
       }
       return 0;
     } catch (error) {

@@ -9,6 +9,7 @@ export const commands: Record<string, () => Promise<{ default: Command }>> = {
   apply: () => import('./apply'),
   export: () => import('./export'),
   template: () => import('./template'),
+  presets: () => import('./presets'),
   serve: () => import('./serve'),
   seed: () => import('./seed'),
 };

@@ -1,11 +1,12 @@
-import { defaultDataDir } from '../../../electron/services/app/data-dir';
 import type { ImportPolicy, PlanOptions } from '../../../electron/services/import/plan';
 import { usageError } from '../../cli-error';
 import { readOptions } from './options';
+import { presetOptions } from './presets';
 
 /** Options of plan and apply. */
 export const importOptions = {
   ...readOptions,
+  ...presetOptions,
   url: { type: 'string' },
   token: { type: 'string' },
   policy: { type: 'string' },
@@ -22,5 +23,4 @@ export function planSettings(values: { policy?: string; passwords?: string; 'bla
   return { policy: policy as ImportPolicy, passwords, blankClears: values['blank-clears'] ?? false };
 }
 
-/** Where jobs' journals and mapping presets live: `USERDECK_DATA_DIR`, else the app's data folder. */
-export const cliDataDir = (): string => process.env.USERDECK_DATA_DIR || defaultDataDir();
+export { cliDataDir } from './data-dir';

@@ -12,6 +12,8 @@ import { Journal, type Intent, type RowResult } from './journal';
 import { buildWrite, createClassifier, decideRows, type PlanOptions } from './plan';
 import type { PreparedFile } from './prepare';
 import { reportColumns } from './mapping';
+import { mappingSchema } from './presets';
+import { FileError } from '../files/errors';
 
 export interface ApplyOptions extends PlanOptions {
   dataDir: string;
@@ -50,13 +52,19 @@ export async function applyImport(
         policy: options.policy ?? 'update',
         passwords: options.passwords ?? 'keep',
         blankClears: options.blankClears ?? false,
+        mapping: prepared.mapping,
       });
+  // A resumed job reads its rows as it started to, whatever presets were saved since.
+  const recorded = options.resume ? mappingSchema.safeParse(journal.meta.options.mapping) : null;
+  if (recorded?.success && JSON.stringify(recorded.data.columns.map((c) => c.column)) !== JSON.stringify(prepared.table.columns))
+    throw new FileError('jobFileChanged', `${path} no longer has the columns job ${journal.meta.id} started with`);
+  const file: PreparedFile = recorded?.success ? { ...prepared, mapping: recorded.data } : prepared;
   options.onJob?.(journal.meta.id);
   const batchSize = Math.max(1, Math.min(options.batchSize ?? 200, capabilities.limits.batchMax));
   const classifier = createClassifier(api, schema, capabilities.limits, options);
-  const statusColumn = options.onlyFailed ? prepared.table.columns.indexOf('userdeck_status') : -1;
+  const statusColumn = options.onlyFailed ? file.table.columns.indexOf('userdeck_status') : -1;
   let rows = 0;
-  for await (const { scanned, decided } of decideRows(prepared, classifier, schema, { ...options, chunk: batchSize })) {
+  for await (const { scanned, decided } of decideRows(file, classifier, schema, { ...options, chunk: batchSize })) {
     throwIfAborted(options.signal);
     rows += scanned.length;
     const done: RowResult[] = [];
