@@ -228,6 +228,108 @@ describe('format recognition and mapping', () => {
   });
 });
 
+describe('mapping rules of Chamilo and Moodle', () => {
+  const role = (key: string, name: string) => ({ key, name });
+
+  it('Chamilo Status: 1 and teacher → the teacher role, 5 and user → the student role, anything else a problem', async () => {
+    const path = file(
+      'chamilo-status.csv',
+      'LastName;FirstName;Email;UserName;Status\nA;A;a@example.com;a;1\nB;B;b@example.com;b;5\nC;C;c@example.com;c;teacher\nD;D;d@example.com;d; User \nE;E;e@example.com;e;admin\nF;F;f@example.com;f;\n',
+    );
+    const { format, users: list } = await users(path);
+    expect(format).toBe('chamilo-csv');
+    // No schema (offline): the built-in roles' keys.
+    expect(list.map((u) => u.fields.roles)).toEqual([
+      ['content_admin'],
+      ['end_user'],
+      ['content_admin'],
+      ['end_user'],
+      undefined,
+      undefined,
+    ]);
+    expect(list[4]!.problems).toEqual([
+      { field: 'roles', code: 'unknownRole', message: 'unknown Chamilo status: admin (expected 1/teacher or 5/student)' },
+    ]);
+    expect(list[5]!.problems).toEqual([]);
+    // A directory with roles named Teacher and Student gets those.
+    const schema = { ...defaultFieldSchema, roles: [role('teacher', 'Teacher'), role('learner', 'Student')] };
+    const prepared = await prepareFile(path, { schema });
+    const read = [];
+    for await (const batch of prepared.table.batches())
+      for (const r of batch) read.push(readUser(r.cells, prepared.mapping, schema));
+    expect(read.slice(0, 4).map((u) => u.fields.roles)).toEqual([['teacher'], ['learner'], ['teacher'], ['learner']]);
+  });
+
+  it('Chamilo XML: numeric Status and Courses', async () => {
+    const path = file(
+      'chamilo.xml',
+      '<?xml version="1.0" encoding="UTF-8"?><Contacts><Contact><UserName>t</UserName><Email>t@example.com</Email><LastName>T</LastName><FirstName>T</FirstName><Status>1</Status><Courses>MATH101|LIT200</Courses></Contact><Contact><UserName>s</UserName><Email>s@example.com</Email><LastName>S</LastName><FirstName>S</FirstName><Status>5</Status><Courses/></Contact></Contacts>',
+    );
+    const { format, users: list } = await users(path);
+    expect(format).toBe('chamilo-xml');
+    expect(list.map((u) => [u.fields.roles, u.fields.groups])).toEqual([
+      [['content_admin'], ['MATH101', 'LIT200']],
+      [['end_user'], undefined],
+    ]);
+  });
+
+  it('Moodle: course, group and cohort columns → groups; role/enrol columns ignored; profile_field_* → custom fields', async () => {
+    const path = file(
+      'moodle.csv',
+      'username,firstname,lastname,email,course1,role1,group1,cohort1,course2,group2,enrolperiod1,profile_field_shirtsize,profile_field_unknown\n' +
+        'ann,Ann,Lee,ann@example.com,MATH101,student,Group A,cohort2024,PHYS101,Group A,30,M,x\n' +
+        'bob,Bob,Roe,bob@example.com,LIT200,editingteacher,,,,,,,\n',
+    );
+    const offline = await inspectFile(path, { schema: null });
+    expect(offline.format).toBe('moodle-csv');
+    expect(offline.mapping).toMatchObject({
+      course1: 'groups',
+      group1: 'groups',
+      cohort1: 'groups',
+      course2: 'groups',
+      group2: 'groups',
+      role1: null,
+      enrolperiod1: null,
+      // Offline, every profile field is kept for the directory to judge.
+      profile_field_shirtsize: 'customFields.shirtsize',
+      profile_field_unknown: 'customFields.unknown',
+    });
+    const {
+      users: [ann, bob],
+    } = await users(path);
+    // One group per distinct name, in column order.
+    expect(ann!.fields.groups).toEqual(['MATH101', 'Group A', 'cohort2024', 'PHYS101']);
+    expect(bob!.fields.groups).toEqual(['LIT200']);
+    expect(ann!.fields.roles).toBeUndefined();
+    // Against a directory, a profile field it has (by key or label) maps; one it lacks is ignored and said so.
+    const schema = {
+      ...defaultFieldSchema,
+      customFields: [
+        {
+          key: 'shirt',
+          label: 'ShirtSize',
+          type: 'text' as const,
+          required: false,
+          pattern: null,
+          options: [],
+          description: null,
+        },
+      ],
+    };
+    const online = await inspectFile(path, { schema });
+    expect(online.mapping).toMatchObject({ profile_field_shirtsize: 'customFields.shirt', profile_field_unknown: null });
+    expect(online.notices).toContainEqual({
+      code: 'unknownCustomField',
+      message: 'column "profile_field_unknown" ignored: the directory has no custom field "unknown"',
+    });
+    const prepared = await prepareFile(path, { schema });
+    const read = [];
+    for await (const batch of prepared.table.batches())
+      for (const r of batch) read.push(readUser(r.cells, prepared.mapping, schema));
+    expect(toUserWrite(read[0]!, schema).customFields).toEqual({ shirt: 'M' });
+  });
+});
+
 describe('text detection', () => {
   it('mixed LF, CRLF and bare CR line ends, a title row and blank lines above the header', async () => {
     const path = file(
