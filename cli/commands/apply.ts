@@ -7,6 +7,7 @@ import { connect } from './support/connection';
 import { cliDataDir, importOptions, planSettings } from './support/import-options';
 import { guard, parse, readSettings, writeJson } from './support/options';
 import { presetSettings } from './support/presets';
+import { progressPrinter } from './support/progress';
 
 const command: Command = {
   summary:
@@ -40,6 +41,7 @@ const command: Command = {
     const api = connect(values);
     const controller = new AbortController();
     let jobId: string | null = null;
+    const progress = progressPrinter(io.stderr);
     const stop = () => controller.abort(new CliError(`cancelled; finish it with --resume ${jobId ?? '(no job yet)'}`, 1));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -59,7 +61,9 @@ const command: Command = {
             jobId = id;
             io.stderr.write(`job ${id}\n`);
           },
+          onProgress: (rows) => progress.update(rows),
         });
+        progress.done(outcome.result.rows);
         return { ...outcome, prepared };
       });
       if (values.report) await guard(() => writeResultsReport(values.report!, file, prepared, results));

@@ -64,7 +64,7 @@ export async function applyImport(
   const classifier = createClassifier(api, schema, capabilities.limits, options);
   const statusColumn = options.onlyFailed ? file.table.columns.indexOf('userdeck_status') : -1;
   let rows = 0;
-  for await (const { scanned, decided } of decideRows(file, classifier, schema, { ...options, chunk: batchSize })) {
+  for await (const { scanned, decided } of decideRows(file, classifier, schema, { signal: options.signal, chunk: batchSize })) {
     throwIfAborted(options.signal);
     rows += scanned.length;
     const done: RowResult[] = [];
