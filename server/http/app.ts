@@ -54,11 +54,16 @@ export function scimErrorOf(error: ApiError) {
 }
 
 /** Maps whatever was thrown to an ApiError: ours as they are, Fastify's by status, the rest as 500. */
-function asApiError(error: unknown): ApiError {
+function asApiError(error: unknown, limit?: number): ApiError {
   if (error instanceof ApiError) return error;
   const fe = error as Partial<FastifyError>;
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
-    return new ApiError(413, 'tooLarge', 'the request body is too large', { scimType: 'tooMany' });
+    return new ApiError(
+      413,
+      'tooLarge',
+      limit ? `the request body is too large: at most ${limit} bytes` : 'the request body is too large',
+      { scimType: 'tooMany' },
+    );
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return new ApiError(415, 'unsupportedMediaType', 'send JSON (application/json or application/scim+json)');
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500)
@@ -117,7 +122,7 @@ export function buildApp(ctx: ServerContext, routes: AnyRoute[], logger?: AppLog
     }
   });
   app.setErrorHandler((error, request, reply) => {
-    const apiError = asApiError(error);
+    const apiError = asApiError(error, request.routeOptions.bodyLimit);
     if (apiError.status >= 500)
       logger?.error(`${request.method} ${request.url.split('?')[0]}: ${String((error as Error)?.stack ?? error)}`);
     return sendError(request, reply, apiError);
@@ -130,7 +135,7 @@ export function buildApp(ctx: ServerContext, routes: AnyRoute[], logger?: AppLog
     app.route({
       method: def.method,
       url: def.url,
-      ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
+      ...(def.bodyLimit ? { bodyLimit: typeof def.bodyLimit === 'function' ? def.bodyLimit(ctx.limits) : def.bodyLimit } : {}),
       handler: async (request, reply) => {
         const principal =
           def.access === 'public' ? null : await authenticate(ctx.db.kysely, ctx.clock, request.headers.authorization);

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Principal } from '../auth/principal';
-import type { ServerContext } from '../context';
+import type { Limits, ServerContext } from '../context';
 import type { RouteAccess } from '../roles/permissions';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -29,7 +29,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
-  bodyLimit?: number;
+  /** Bytes; a function when the limit is configurable (`StartOptions.limits`). */
+  bodyLimit?: number | ((limits: Limits) => number);
   /** The success status documented in OpenAPI (200 by default). */
   status?: number;
   handler(call: Call<P, Q, B>): Promise<unknown>;

@@ -44,7 +44,8 @@ export function scimBulkRoutes(): AnyRoute[] {
       access: 'authenticated',
       tag: 'scim',
       summary: 'SCIM: several operations in one request, with bulkId references',
-      bodyLimit: 4 * 1024 * 1024,
+      // The size ServiceProviderConfig advertises (bulk.maxPayloadSize); beyond it, 413.
+      bodyLimit: (limits) => limits.bulkMaxPayload,
       body: z.record(z.string(), z.unknown()),
       async handler({ body, ctx, request }) {
         const schemas = body.schemas;

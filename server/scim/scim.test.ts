@@ -456,4 +456,35 @@ describeBackends('SCIM 2.0 (RFC 7643/7644)', (backend) => {
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.status).toBe('413');
   });
+
+  it('limits /Bulk bodies to the configured maxPayloadSize it advertises', async () => {
+    const small = await startTestDirectory(backend, { limits: { bulkMaxPayload: 2048 } });
+    try {
+      const call = (method: string, path: string, body?: unknown) =>
+        small.call(method, `/scim/v2${path}`, body, { 'content-type': 'application/scim+json' });
+      const config = await call('GET', '/ServiceProviderConfig');
+      expect(config.body.bulk).toMatchObject({ supported: true, maxPayloadSize: 2048 });
+      const fits = await call('POST', '/Bulk', {
+        schemas: [bulkRequest],
+        Operations: [{ method: 'POST', path: '/Users', bulkId: 'u', data: newUser('small.bulk') }],
+      });
+      expect(fits.status, fits.text).toBe(200);
+      expect(fits.body.Operations[0].status).toBe('201');
+      const over = await call('POST', '/Bulk', {
+        schemas: [bulkRequest],
+        Operations: [{ method: 'POST', path: '/Users', bulkId: 'v', data: newUser('big.bulk', { title: 'x'.repeat(3000) }) }],
+      });
+      expect(over.status).toBe(413);
+      expect(over.headers.get('content-type')).toContain('application/scim+json');
+      expect(over.body).toEqual({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+        status: '413',
+        scimType: 'tooMany',
+        detail: 'the request body is too large: at most 2048 bytes',
+      });
+      expect((await call('GET', `/Users?filter=${encodeURIComponent('userName eq "big.bulk"')}`)).body.totalResults).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
 });
