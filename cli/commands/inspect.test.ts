@@ -11,11 +11,13 @@ import { runUserdeck } from '../../tests/helpers/cli-process';
 const fixtures = join(import.meta.dirname, '../../../shared/fixtures/imports');
 const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8')) as Record<string, any>;
 const out = mkdtempSync(join(tmpdir(), 'userdeck-convert-'));
+// An empty data folder: no saved mapping preset of the machine's own may change what inspect reports.
+const env = { USERDECK_DATA_DIR: join(out, 'data') };
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe.each(Object.entries(expected))('%s', (file, facts) => {
   it('inspect --json reports its format, encoding, delimiter, header, columns, rows, problems and duplicates', async () => {
-    const run = await runUserdeck(['inspect', join(fixtures, file), '--json']);
+    const run = await runUserdeck(['inspect', join(fixtures, file), '--json'], env);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
