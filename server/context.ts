@@ -16,6 +16,8 @@ export interface Limits {
   bodyMax: number;
   filterMaxLength: number;
   filterMaxDepth: number;
+  /** Admin API sign-ins a minute from one client address (then 429). */
+  loginAttemptsPerMinute: number;
 }
 
 export const defaultLimits: Limits = {
@@ -30,6 +32,7 @@ export const defaultLimits: Limits = {
   bodyMax: 1024 * 1024,
   filterMaxLength: 4096,
   filterMaxDepth: 32,
+  loginAttemptsPerMinute: 100,
 };
 
 /** What every route and service of one server instance shares. */

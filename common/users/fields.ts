@@ -63,7 +63,8 @@ export type CustomFieldDefinition = z.infer<typeof customFieldDefinitionSchema>;
  */
 export const fieldSchemaSchema = z.object({
   customFields: z.array(customFieldDefinitionSchema),
-  policies: policiesSchema,
+  // Policies a backend (or a cache written by an older version) does not send take their defaults.
+  policies: policiesSchema.partial().transform((p): Policies => ({ ...defaultPolicies, ...p })),
   roles: z.array(z.object({ key: z.string(), name: z.string() })),
   languages: z.array(z.string()),
 });

@@ -29,6 +29,14 @@ export const policiesSchema = z.object({
   welcomeAdministrators: z.boolean(),
   /** Other users with a password get the welcome mail before their first sign-in (passwordless ones do not). */
   welcomeBeforeFirstSignIn: z.boolean(),
+  /** This many wrong passwords in a row lock the account (sign-in with a password, API and portal). */
+  lockoutFailures: z.number().int().min(1).max(100),
+  /** For this long. */
+  lockoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
 });
 export type Policies = z.infer<typeof policiesSchema>;
 
@@ -48,4 +56,6 @@ export const defaultPolicies: Policies = {
   allowSelfDelete: false,
   welcomeAdministrators: true,
   welcomeBeforeFirstSignIn: true,
+  lockoutFailures: 5,
+  lockoutMinutes: 15,
 };

@@ -7,7 +7,8 @@ import { loadUser } from '../users/load';
 import { AttemptLimiter, login, refresh, revokeSession } from './service';
 
 export function authRoutes(): AnyRoute[] {
-  const limiter = new AttemptLimiter(100, 60_000);
+  // Made on the first sign-in: its size comes from the server's limits.
+  let limiter: AttemptLimiter | undefined;
   return [
     route({
       method: 'POST',
@@ -17,6 +18,7 @@ export function authRoutes(): AnyRoute[] {
       summary: 'Sign in with username (or email) and password',
       body: z.object({ username: z.string().min(1).max(254), password: z.string().min(1).max(1024) }).strict(),
       async handler({ body, ctx, request }): Promise<TokenPair> {
+        limiter ??= new AttemptLimiter(ctx.limits.loginAttemptsPerMinute, 60_000);
         const wait = limiter.take(request.ip, ctx.clock.now().getTime());
         if (wait > 0)
           throw new ApiError(429, 'rateLimited', `too many sign-in attempts from this address: wait ${wait} s`, {

@@ -5,14 +5,12 @@ import { appendActivity, systemActor } from '../activity/log';
 import type { ServerContext } from '../context';
 import type { UsersTable } from '../db/schema';
 import { ApiError } from '../errors';
+import { loadPolicies } from '../settings/policies';
 import { hashPassword, needsRehash, verifyPassword } from './passwords';
 import { hashToken, newToken } from './tokens';
 
 export const accessTokenSeconds = 15 * 60;
 const refreshTokenMs = 30 * 24 * 3600_000;
-/** Lockout policy: this many wrong passwords in a row lock the account for lockMs. */
-export const maxFailedLogins = 5;
-export const lockMs = 15 * 60_000;
 
 let dummyHash: string | undefined;
 
@@ -81,13 +79,15 @@ export async function checkCredentials(ctx: ServerContext, request: LoginRequest
   }
   const ok = user.password_hash ? await verifyPassword(request.password, user.password_hash) : false;
   if (!ok) {
+    // The lockout policy (settings): this many wrong passwords in a row lock the account for a while.
+    const { lockoutFailures, lockoutMinutes } = await loadPolicies(db);
     const failed = user.failed_logins + 1;
-    const lock = failed >= maxFailedLogins;
+    const lock = failed >= lockoutFailures;
     await db
       .updateTable('users')
       .set({
         failed_logins: lock ? 0 : failed,
-        locked_until: lock ? new Date(now.getTime() + lockMs).toISOString() : user.locked_until,
+        locked_until: lock ? new Date(now.getTime() + lockoutMinutes * 60_000).toISOString() : user.locked_until,
       })
       .where('id', '=', user.id)
       .execute();
