@@ -18,6 +18,7 @@ const en = {
     mailbox: 'Mailbox',
     trash: 'Trash',
     toggle: 'Show or hide the navigation',
+    unavailable: '{connection} does not offer that screen: here is the dashboard.',
   },
   topbar: {
     search: 'Search users, groups and roles',

@@ -18,6 +18,7 @@ const es: Messages = {
     mailbox: 'Buzón',
     trash: 'Papelera',
     toggle: 'Mostrar u ocultar la navegación',
+    unavailable: '{connection} no ofrece esa pantalla: aquí está el panel.',
   },
   topbar: {
     search: 'Buscar usuarios, grupos y roles',

@@ -18,6 +18,7 @@ const fr: Messages = {
     mailbox: 'Boîte aux lettres',
     trash: 'Corbeille',
     toggle: 'Afficher ou masquer la navigation',
+    unavailable: '{connection} ne propose pas cet écran : voici le tableau de bord.',
   },
   topbar: {
     search: 'Rechercher des utilisateurs, groupes et rôles',

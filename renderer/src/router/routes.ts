@@ -44,7 +44,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/users/:id',
     name: 'user-profile',
     component: () => import('../views/users/UserProfileView.vue'),
-    meta: { titleKey: 'users.profile.title', features: ['users'] },
+    meta: { titleKey: 'users.profile.title', features: ['users', 'scimUsers'] },
   },
   {
     path: '/trash',

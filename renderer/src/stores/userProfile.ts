@@ -3,7 +3,7 @@ import { ref } from 'vue';
 import type { InvitationResult, ResetPasswordResult, UserRights } from '../../../common/api/lifecycle';
 import type { AppErrorData } from '../../../common/errors';
 import type { StatusAction } from '../../../common/users/directory';
-import type { User } from '../../../common/users/user';
+import type { DirectoryUser } from '../../../common/users/scim';
 import { toErrorData, unwrap, userdeck } from '../api/userdeck';
 import { useNotificationsStore } from './notifications';
 
@@ -13,7 +13,8 @@ import { useNotificationsStore } from './notifications';
  */
 export const useUserProfileStore = defineStore('userProfile', () => {
   const notifications = useNotificationsStore();
-  const user = ref<User | null>(null);
+  /** Read over SCIM, it carries the resource's ETag and attributes (`scim`). */
+  const user = ref<DirectoryUser | null>(null);
   const rights = ref<UserRights | null>(null);
   const loading = ref(false);
   const error = ref<AppErrorData | null>(null);
@@ -31,7 +32,8 @@ export const useUserProfileStore = defineStore('userProfile', () => {
       const loaded = await unwrap(userdeck().users.get({ id }));
       if (mine !== current) return;
       user.value = loaded;
-      rights.value = await unwrap(userdeck().users.rights({ id })).catch(() => null);
+      // A plain SCIM server has no roles or rights to summarise.
+      rights.value = loaded.scim ? null : await unwrap(userdeck().users.rights({ id })).catch(() => null);
     } catch (failure) {
       if (mine === current) error.value = toErrorData(failure);
     } finally {
@@ -41,7 +43,7 @@ export const useUserProfileStore = defineStore('userProfile', () => {
 
   const reload = () => (user.value ? load(user.value.id) : Promise.resolve());
 
-  function set(next: User) {
+  function set(next: DirectoryUser) {
     user.value = next;
   }
 
@@ -87,14 +89,24 @@ export const useUserProfileStore = defineStore('userProfile', () => {
     return !!next;
   }
 
-  /** Throws, so the danger zone can show the server's reason why delete is not allowed. */
+  /**
+   * Throws, so the danger zone can show the server's reason why delete is not allowed. Over SCIM a
+   * delete is for good (no trash): the profile is left empty and the caller leaves it.
+   */
   async function remove(fallbackOwnerId: string | null): Promise<void> {
     if (!user.value) return;
+    const gone = user.value;
     await unwrap(
-      userdeck().users.delete({ id: user.value.id, version: user.value.version, fallbackOwnerId: fallbackOwnerId ?? undefined }),
+      userdeck().users.delete({
+        id: gone.id,
+        version: gone.version,
+        etag: gone.scim?.etag ?? undefined,
+        fallbackOwnerId: fallbackOwnerId ?? undefined,
+      }),
     );
-    notifications.push('success', 'users.danger.deleted', { name: user.value.username });
-    await reload();
+    notifications.push('success', gone.scim ? 'users.scim.deleted' : 'users.danger.deleted', { name: gone.username });
+    if (gone.scim) user.value = null;
+    else await reload();
   }
 
   async function restore() {

@@ -5,6 +5,19 @@
  */
 const usersEn = {
   users: {
+    scim: {
+      searchPlaceholder: 'User name, name or email',
+      noSearch: 'This SCIM server cannot filter, so it cannot search.',
+      noFilters: 'This SCIM server cannot filter users.',
+      filtersNote: 'This SCIM server filters by status only.',
+      overviewText: 'Everything this SCIM server stores about the user, as it sent it. Edit changes the core attributes.',
+      core: 'Core attributes',
+      extension: 'Extension',
+      deleteText: 'A SCIM server deletes users for good: there is no trash to restore them from.',
+      deleteTitle: 'Delete {name} for good?',
+      deleteWarning: 'The SCIM server deletes the user at once. This cannot be undone.',
+      deleted: '{name} was deleted.',
+    },
     permissions: {
       missing: 'Your role cannot do this (it needs the “{permission}” permission).',
     },
@@ -94,8 +107,8 @@ const usersEn = {
       emptyText: 'This directory has no users. Create one, or import a file.',
       noMatchTitle: 'No user matches',
       noMatchText: 'Nobody matches this search and these filters. Loosen them to see more.',
-      scimOnlyTitle: 'This server speaks plain SCIM',
-      scimOnlyText: 'The full users list, filters and bulk actions need a Userdeck directory (its admin API).',
+      scimOnlyTitle: 'No users here',
+      scimOnlyText: 'This server offers no user management that Userdeck can use.',
     },
     pager: {
       label: 'Pages',

@@ -2,6 +2,19 @@ import type { UsersMessages } from './en';
 
 const usersEs: UsersMessages = {
   users: {
+    scim: {
+      searchPlaceholder: 'Nombre de usuario, nombre o correo',
+      noSearch: 'Este servidor SCIM no puede filtrar, así que no puede buscar.',
+      noFilters: 'Este servidor SCIM no puede filtrar usuarios.',
+      filtersNote: 'Este servidor SCIM solo filtra por estado.',
+      overviewText: 'Todo lo que este servidor SCIM guarda del usuario, tal como lo envió. Editar cambia los atributos básicos.',
+      core: 'Atributos básicos',
+      extension: 'Extensión',
+      deleteText: 'Un servidor SCIM elimina los usuarios definitivamente: no hay papelera desde la que restaurarlos.',
+      deleteTitle: '¿Eliminar a {name} definitivamente?',
+      deleteWarning: 'El servidor SCIM elimina al usuario en el acto. No se puede deshacer.',
+      deleted: '{name} se ha eliminado.',
+    },
     permissions: {
       missing: 'Tu rol no puede hacerlo (necesita el permiso «{permission}»).',
     },
@@ -91,9 +104,8 @@ const usersEs: UsersMessages = {
       emptyText: 'Este directorio no tiene usuarios. Crea uno o importa un archivo.',
       noMatchTitle: 'Ningún usuario coincide',
       noMatchText: 'Nadie coincide con esta búsqueda y estos filtros. Relájalos para ver más.',
-      scimOnlyTitle: 'Este servidor solo habla SCIM',
-      scimOnlyText:
-        'La lista completa de usuarios, los filtros y las acciones masivas necesitan un directorio Userdeck (su API de administración).',
+      scimOnlyTitle: 'Aquí no hay usuarios',
+      scimOnlyText: 'Este servidor no ofrece ninguna gestión de usuarios que Userdeck pueda usar.',
     },
     pager: {
       label: 'Páginas',

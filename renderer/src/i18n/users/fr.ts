@@ -2,6 +2,20 @@ import type { UsersMessages } from './en';
 
 const usersFr: UsersMessages = {
   users: {
+    scim: {
+      searchPlaceholder: 'Identifiant, nom ou e-mail',
+      noSearch: 'Ce serveur SCIM ne sait pas filtrer, donc pas chercher.',
+      noFilters: 'Ce serveur SCIM ne sait pas filtrer les utilisateurs.',
+      filtersNote: 'Ce serveur SCIM ne filtre que par statut.',
+      overviewText:
+        'Tout ce que ce serveur SCIM garde sur l’utilisateur, tel qu’il l’a envoyé. Modifier change les attributs de base.',
+      core: 'Attributs de base',
+      extension: 'Extension',
+      deleteText: 'Un serveur SCIM supprime les utilisateurs pour de bon : il n’y a pas de corbeille d’où les restaurer.',
+      deleteTitle: 'Supprimer {name} pour de bon ?',
+      deleteWarning: 'Le serveur SCIM supprime l’utilisateur immédiatement. C’est irréversible.',
+      deleted: '{name} a été supprimé.',
+    },
     permissions: {
       missing: 'Votre rôle ne le permet pas (il faut la permission « {permission} »).',
     },
@@ -91,9 +105,8 @@ const usersFr: UsersMessages = {
       emptyText: 'Cet annuaire n’a aucun utilisateur. Créez-en un ou importez un fichier.',
       noMatchTitle: 'Aucun utilisateur ne correspond',
       noMatchText: 'Personne ne correspond à cette recherche et à ces filtres. Assouplissez-les pour en voir plus.',
-      scimOnlyTitle: 'Ce serveur ne parle que SCIM',
-      scimOnlyText:
-        'La liste complète, les filtres et les actions groupées demandent un annuaire Userdeck (son API d’administration).',
+      scimOnlyTitle: 'Pas d’utilisateurs ici',
+      scimOnlyText: 'Ce serveur n’offre aucune gestion des utilisateurs que Userdeck sache utiliser.',
     },
     pager: {
       label: 'Pages',

@@ -3,6 +3,7 @@ import { useI18n } from 'vue-i18n';
 import type { FieldIssue } from '../../../../common/errors';
 import type { AfterCreate, UserFormWrite } from '../../../../common/users/directory';
 import { defaultFieldSchema, type FieldSchema } from '../../../../common/users/fields';
+import { scimRequiredFields, scimWritableFields } from '../../../../common/users/scim';
 import { usernameFromNames } from '../../../../common/users/suggest';
 import { parseNumber, problemKey, validateUser, type FieldProblem } from '../../../../common/users/validation';
 import type { CustomFieldValue, User } from '../../../../common/users/user';
@@ -140,9 +141,10 @@ export function patchOf(state: UserFormState, original: User, schema: FieldSchem
 /**
  * The user form's state and its checks: the shared rules of common/users/validation live (on each
  * change once a field was touched) and on submit, the password confirmation, and the server's
- * per-field problems, each shown at its field.
+ * per-field problems, each shown at its field. On a plain SCIM server (`scim`) only userName is
+ * required, and a new user may have no password.
  */
-export function useUserForm(schema: () => FieldSchema | null, mode: () => 'create' | 'edit') {
+export function useUserForm(schema: () => FieldSchema | null, mode: () => 'create' | 'edit', scim: () => boolean = () => false) {
   const { t } = useI18n();
   const state = reactive<UserFormState>(emptyForm());
   const touched = reactive(new Set<string>());
@@ -156,7 +158,15 @@ export function useUserForm(schema: () => FieldSchema | null, mode: () => 'creat
   const problems = computed<FieldProblem[]>(() => {
     const record = { ...writeOf(state, fieldSchema.value) } as Record<string, unknown>;
     // An invitation lets the user choose a password; otherwise a new user needs one typed or generated.
-    const list = validateUser(record, fieldSchema.value, { mode: mode() === 'create' ? 'create' : 'update' });
+    const all = validateUser(record, fieldSchema.value, { mode: mode() === 'create' ? 'create' : 'update' });
+    // SCIM: the fields the form shows there, and only userName required.
+    if (scim())
+      return all.filter(
+        (p) =>
+          (scimWritableFields as readonly string[]).includes(p.field) &&
+          (p.code !== 'required' || scimRequiredFields.includes(p.field)),
+      );
+    const list = all;
     if (mode() === 'create' && state.after !== 'invite' && !state.password) list.push({ field: 'password', code: 'required' });
     if (state.after !== 'none' && !state.email.trim()) list.push({ field: 'email', code: 'required' });
     return list;

@@ -1,8 +1,10 @@
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { builtinColumns, defaultColumns } from '../../../../common/users/directory';
+import { scimColumns } from '../../../../common/users/scim';
 import { useUsersStore } from '../../stores/users';
 import { sortableColumns } from './query';
+import { useUsersBackend } from './useUsersBackend';
 
 export interface UsersColumn {
   key: string;
@@ -10,17 +12,23 @@ export interface UsersColumn {
   sortable: boolean;
 }
 
-/** The table's columns: built-in ones and custom fields, in the order chosen for this connection. */
+/**
+ * The table's columns: built-in ones and custom fields, in the order chosen for this connection.
+ * A plain SCIM server fills fewer columns and sorts by fewer (or none): only those are offered.
+ */
 export function useUsersColumns() {
   const store = useUsersStore();
   const { t } = useI18n();
+  const { support } = useUsersBackend();
 
+  const sortable = (key: string) =>
+    support.value
+      ? (support.value.sorts as readonly string[]).includes(key)
+      : (sortableColumns as readonly string[]).includes(key);
   const available = computed<UsersColumn[]>(() => [
-    ...builtinColumns.map((key) => ({
-      key,
-      title: t(`users.columns.${key}`),
-      sortable: (sortableColumns as readonly string[]).includes(key),
-    })),
+    ...builtinColumns
+      .filter((key) => !support.value || (scimColumns as readonly string[]).includes(key))
+      .map((key) => ({ key, title: t(`users.columns.${key}`), sortable: sortable(key) })),
     ...(store.options?.customFields ?? []).map((field) => ({ key: `cf.${field.key}`, title: field.label, sortable: false })),
   ]);
 
