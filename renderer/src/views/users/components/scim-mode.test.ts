@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import { flushPromises } from '@vue/test-utils';
 import type { ActiveConnection, ConnectionFeature } from '../../../../../common/connections';
+import type { DirectoryOptions } from '../../../../../common/users/directory';
 import { defaultFieldSchema } from '../../../../../common/users/fields';
 import { scimUsersSupport } from '../../../../../common/users/scim';
 import { useConnectionsStore } from '../../../stores/connections';
@@ -32,7 +33,7 @@ function scimConnection(features: ConnectionFeature[] = allScim): ActiveConnecti
   };
 }
 
-const noOptions = {
+const noOptions: DirectoryOptions = {
   roles: [],
   segments: [],
   badges: [],
