@@ -1,28 +1,39 @@
 /**
  * The desktop app's Local directory launcher with Electron's utilityProcess replaced by a plain
- * Node child (same stdio and message API), running the real bundled entry and the real server.
+ * Node child (same stdio and message API), running the real server from the entry's TypeScript
+ * source and from the bundled `out/main/local-directory.js` the app really starts.
  */
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { UtilityProcess } from 'electron';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../tests/helpers/bridge-process';
+import { isCi } from '../../tests/helpers/postgres-global-setup';
 import { createApiClient } from '../services/api';
 import { utilityProcessLauncher, type UtilityProcessApi } from './local-directory';
 
-/** utilityProcess.fork as a Node child: `fork(modulePath, args, { env, stdio: 'pipe' })`. */
+/**
+ * utilityProcess.fork as a Node child: `fork(modulePath, args, { env, stdio: 'pipe' })`. A `.ts`
+ * entry runs through tsx; the bundled `.js` runs in plain Node, as Electron runs it.
+ */
 const forks: { args: string[]; env: NodeJS.ProcessEnv; serviceName: string }[] = [];
 const fakeUtilityProcess: UtilityProcessApi = {
   fork(modulePath, args, options) {
     forks.push({ args, env: options.env, serviceName: options.serviceName });
     const child = spawn(
       process.execPath,
-      ['--require', join(projectRoot, 'tests/helpers/fake-parent-port.cjs'), 'bin/run-ts.js', modulePath, ...args],
+      [
+        '--require',
+        join(projectRoot, 'tests/helpers/fake-parent-port.cjs'),
+        ...(modulePath.endsWith('.ts') ? ['bin/run-ts.js'] : []),
+        modulePath,
+        ...args,
+      ],
       {
         cwd: projectRoot,
         env: options.env,
@@ -54,21 +65,47 @@ const portOpen = (url: string) =>
     socket.once('error', () => resolve(false));
   });
 
-describe('utilityProcess launcher', () => {
-  it('runs `serve` from the bundled entry with the token in its environment only, and stops it cleanly', async () => {
+/**
+ * The bundled entry is what the app starts, so it is tested too. `npm test` builds it before vitest;
+ * a lone run without a build skips it (saying so), but in CI a missing build fails.
+ */
+const builtEntry = join(projectRoot, 'out/main/local-directory.js');
+const notBuilt = 'out/main/local-directory.js is not built: `npx electron-vite build` makes it (npm test does, before vitest)';
+const runBuilt = existsSync(builtEntry) || isCi(process.env);
+if (!runBuilt) console.warn(`[local directory] skipping the bundled entry's tests: ${notBuilt}`);
+
+describe('utilityProcess launcher, from the entry’s TypeScript source (tsx)', () => {
+  launcherTests(join(projectRoot, 'electron/main/local-directory-process.ts'));
+});
+
+describe.skipIf(!runBuilt)(
+  runBuilt ? 'utilityProcess launcher, from the bundled out/main/local-directory.js' : `bundled entry skipped: ${notBuilt}`,
+  () => {
+    launcherTests(builtEntry);
+  },
+);
+
+function launcherTests(entryPath: string) {
+  // In CI a missing build lands here and fails every test of the suite with the reason.
+  beforeAll(() => {
+    if (!existsSync(entryPath)) throw new Error(notBuilt);
+  });
+
+  it('runs `serve` from the entry with the token in its environment only, and stops it cleanly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'userdeck-utility-'));
     dirs.push(dataDir);
     const token = randomBytes(32).toString('base64url');
     const lines: string[] = [];
-    const launcher = utilityProcessLauncher(fakeUtilityProcess, join(projectRoot, 'electron/main/local-directory-process.ts'));
+    const forked = forks.length;
+    const launcher = utilityProcessLauncher(fakeUtilityProcess, entryPath);
     const server = await launcher.start({ dataDir, token, onOutput: (line) => lines.push(line) });
 
-    expect(forks[0]).toMatchObject({
+    expect(forks[forked]).toMatchObject({
       args: ['--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
       serviceName: 'Userdeck Local directory',
     });
-    expect(forks[0]!.args.join(' ')).not.toContain(token);
-    expect(forks[0]!.env.USERDECK_BOOTSTRAP_TOKEN).toBe(token);
+    expect(forks[forked]!.args.join(' ')).not.toContain(token);
+    expect(forks[forked]!.env.USERDECK_BOOTSTRAP_TOKEN).toBe(token);
     expect(lines.join('\n')).toMatch(/Userdeck directory listening on http:\/\/127\.0\.0\.1:\d+/);
 
     const api = createApiClient({ baseUrl: server.url, credentials: { method: 'token', token }, proxy: { mode: 'none' } });
@@ -85,9 +122,7 @@ describe('utilityProcess launcher', () => {
   });
 
   it('reports a server that cannot start instead of waiting forever', async () => {
-    const launcher = utilityProcessLauncher(fakeUtilityProcess, join(projectRoot, 'electron/main/local-directory-process.ts'), {
-      startTimeoutMs: 20_000,
-    });
+    const launcher = utilityProcessLauncher(fakeUtilityProcess, entryPath, { startTimeoutMs: 20_000 });
     // A data folder that is a file: the server cannot open its database and exits.
     const parent = mkdtempSync(join(tmpdir(), 'userdeck-utility-'));
     dirs.push(parent);
@@ -100,4 +135,4 @@ describe('utilityProcess launcher', () => {
       key: 'errors.localStartFailed',
     });
   });
-});
+}
