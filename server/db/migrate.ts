@@ -4,6 +4,7 @@ import * as core from './migrations/001-core';
 import * as lifecycle from './migrations/002-lifecycle';
 import * as listProbes from './migrations/003-list-probes';
 import * as relationCounts from './migrations/004-relation-counts';
+import * as statsIndex from './migrations/005-stats-index';
 
 /**
  * The ordered migrations of both databases. Add a file under migrations/ and a line here; names sort
@@ -14,6 +15,7 @@ const all: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<v
   '002-lifecycle': lifecycle,
   '003-list-probes': listProbes,
   '004-relation-counts': relationCounts,
+  '005-stats-index': statsIndex,
 };
 
 class InCodeProvider implements MigrationProvider {
