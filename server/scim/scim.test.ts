@@ -400,6 +400,65 @@ describeBackends('SCIM 2.0 (RFC 7643/7644)', (backend) => {
     expect((await scim('GET', `/Groups/${gid}`)).status).toBe(404);
   });
 
+  it('versions groups: ETag, If-None-Match 304, If-Match 412 on PUT, PATCH and DELETE', async () => {
+    const created = await scim('POST', '/Groups', { schemas: [groupSchema], displayName: 'Versioned' });
+    expect(created.status).toBe(201);
+    const gid = created.body.id;
+    const v1 = created.body.meta.version;
+    expect(v1).toBe('W/"1"');
+    expect(created.headers.get('etag')).toBe(v1);
+    const read = await scim('GET', `/Groups/${gid}`);
+    expect(read.headers.get('etag')).toBe(v1);
+    const unchanged = await scim('GET', `/Groups/${gid}`, undefined, { 'if-none-match': v1 });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe('');
+    expect(unchanged.headers.get('etag')).toBe(v1);
+    expect((await scim('GET', `/Groups/${gid}`, undefined, { 'if-none-match': 'W/"99"' })).status).toBe(200);
+
+    const patched = await scim(
+      'PATCH',
+      `/Groups/${gid}`,
+      { schemas: [patchOp], Operations: [{ op: 'add', path: 'members', value: [{ value: ids.ada }] }] },
+      { 'if-match': v1 },
+    );
+    expect(patched.status, patched.text).toBe(200);
+    const v2 = patched.body.meta.version;
+    expect(v2).not.toBe(v1);
+    expect(patched.headers.get('etag')).toBe(v2);
+    expect((await scim('GET', `/Groups/${gid}`, undefined, { 'if-none-match': v1 })).status).toBe(200);
+    expect((await scim('GET', `/Groups/${gid}`, undefined, { 'if-none-match': v2 })).status).toBe(304);
+
+    const stalePut = await scim(
+      'PUT',
+      `/Groups/${gid}`,
+      { schemas: [groupSchema], displayName: 'Overwritten', members: [] },
+      { 'if-match': v1 },
+    );
+    expect(stalePut.status).toBe(412);
+    expect(stalePut.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '412' });
+    const stalePatch = await scim(
+      'PATCH',
+      `/Groups/${gid}`,
+      { schemas: [patchOp], Operations: [{ op: 'replace', path: 'displayName', value: 'Overwritten' }] },
+      { 'if-match': v1 },
+    );
+    expect(stalePatch.status).toBe(412);
+    const still = await scim('GET', `/Groups/${gid}`);
+    expect(still.body).toMatchObject({ displayName: 'Versioned', meta: { version: v2 } });
+    expect(still.body.members.map((m: { value: string }) => m.value)).toEqual([ids.ada]);
+
+    const staleDelete = await scim('DELETE', `/Groups/${gid}`, undefined, { 'if-match': v1 });
+    expect(staleDelete.status).toBe(412);
+    expect(staleDelete.body.status).toBe('412');
+    expect((await scim('GET', `/Groups/${gid}`)).status).toBe(200);
+    expect((await scim('DELETE', `/Groups/${gid}`, undefined, { 'if-match': v2 })).status).toBe(204);
+    expect((await scim('GET', `/Groups/${gid}`)).status).toBe(404);
+    // Any version (*) matches an existing group only.
+    const other = await scim('POST', '/Groups', { schemas: [groupSchema], displayName: 'Versioned too' });
+    expect((await scim('DELETE', `/Groups/${other.body.id}`, undefined, { 'if-match': '*' })).status).toBe(204);
+    expect((await scim('DELETE', `/Groups/${other.body.id}`, undefined, { 'if-match': '*' })).status).toBe(404);
+  });
+
   it('runs /Bulk with bulkId references, failOnErrors and size limits', async () => {
     const res = await scim('POST', '/Bulk', {
       schemas: [bulkRequest],

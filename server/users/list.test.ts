@@ -205,4 +205,54 @@ for (const sparseLimit of [2000, 0])
         await capped.close();
       }
     });
+
+    // Last: it adds users the counts above do not expect.
+    it('filters enrollment: invited (sent or lapsed, never signed in), not possible, none, joined', async () => {
+      clock.set('2025-01-01T00:00:00Z');
+      const make = async (username: string, extra: Record<string, unknown> = {}) => {
+        const res = await dir.call('POST', '/api/v1/users', {
+          username,
+          email: `${username}@enrol.example`,
+          firstName: 'En',
+          lastName: 'Rol',
+          tags: ['enrol'],
+          roles: ['end_user'],
+          ...extra,
+        });
+        expect(res.status, res.text).toBe(201);
+        return res.body.id as string;
+      };
+      const invite = async (id: string) => expect((await dir.call('POST', `/api/v1/users/${id}/invite`, {})).status).toBe(200);
+      await invite(await make('enrol.lapsed'));
+      clock.advance(25 * 3600_000);
+      expect((await dir.call('POST', '/api/v1/sweeps', {})).body.invitationsExpired).toBe(1);
+      await invite(await make('enrol.sent'));
+      await invite(await make('enrol.joined', { password: 'joined-password-1' }));
+      expect(
+        (await dir.call('POST', '/api/v1/auth/login', { username: 'enrol.joined', password: 'joined-password-1' })).status,
+      ).toBe(200);
+      await make('enrol.plain');
+      // SCIM may provision a user without an email: nobody can invite them.
+      const scim = await dir.call(
+        'POST',
+        '/scim/v2/Users',
+        {
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: 'enrol.nomail',
+          'urn:userdeck:scim:schemas:extension:2.0:User': { tags: ['enrol'] },
+        },
+        { 'content-type': 'application/scim+json' },
+      );
+      expect(scim.status, scim.text).toBe(201);
+
+      const enrolled = async (value: string) => names(await list(`enrollment=${value}&tags=enrol&sort=username`));
+      expect(await enrolled('invited')).toEqual(['enrol.lapsed', 'enrol.sent']);
+      expect(await enrolled('notPossible')).toEqual(['enrol.nomail']);
+      expect(await enrolled('none')).toEqual(['enrol.plain']);
+      expect(await enrolled('joined')).toEqual(['enrol.joined']);
+      // Without the tag: read in sort order (or from the enrollment index), the same answers.
+      expect(names(await list('enrollment=invited&sort=username'))).toEqual(['enrol.lapsed', 'enrol.sent']);
+      expect((await list('enrollment=notPossible')).body).toMatchObject({ total: 1, items: [{ username: 'enrol.nomail' }] });
+      expect((await list('enrollment=sometimes')).status).toBe(400);
+    });
   });
