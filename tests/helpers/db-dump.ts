@@ -98,9 +98,8 @@ export function fts5StoredTerms(dir: TestDirectory, index = 'users_fts'): Set<st
         let p = offset;
         let prefix = 0;
         if (n > 0) [prefix, p] = varint(block, p);
-        let length: number;
-        [length, p] = varint(block, p);
-        const term = Buffer.concat([previous.subarray(0, prefix), block.subarray(p, p + length)]);
+        const [length, start] = varint(block, p);
+        const term = Buffer.concat([previous.subarray(0, prefix), block.subarray(start, start + length)]);
         // Each stored term starts with its index's byte: '0' for the main index ('1'… for prefix ones).
         if (term[0] === 0x30) terms.add(term.subarray(1).toString('utf8'));
         previous = term;
