@@ -1,6 +1,8 @@
 export interface CliIO {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Where a command reads its input from; process.stdin when left out. */
+  stdin?: NodeJS.ReadableStream;
 }
 
 export interface Command {

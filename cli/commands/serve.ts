@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { startServer } from '../../server/index';
 import { CliError, usageError } from '../cli-error';
 import type { Command } from '../command';
+import { readFirstLine } from './support/first-line';
 
 function options(args: string[]) {
   try {
@@ -13,6 +14,7 @@ function options(args: string[]) {
         host: { type: 'string' },
         database: { type: 'string' },
         'scim-only': { type: 'boolean' },
+        'bootstrap-token-stdin': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -22,10 +24,16 @@ function options(args: string[]) {
   }
 }
 
-/** `userdeck serve` (= `npm run serve`): runs the directory server until SIGINT or SIGTERM. */
+/**
+ * `userdeck serve` (= `npm run serve`): runs the directory server until SIGINT or SIGTERM. The
+ * bootstrap token comes from USERDECK_BOOTSTRAP_TOKEN (DESIGN.md §4), or with
+ * `--bootstrap-token-stdin` from the first line of stdin instead, for a parent that keeps its token
+ * out of the child's environment (the app's Local directory).
+ */
 const serve: Command = {
   summary: 'Run the Userdeck directory server (SCIM 2.0 and the admin API)',
-  usage: 'userdeck serve --data DIR --port PORT [--host 127.0.0.1] [--database postgres://…] [--scim-only]',
+  usage:
+    'userdeck serve --data DIR --port PORT [--host 127.0.0.1] [--database postgres://…] [--scim-only] [--bootstrap-token-stdin]',
   async run(args, io) {
     const values = options(args);
     if (!values.data) throw usageError('missing --data DIR');
@@ -34,6 +42,9 @@ const serve: Command = {
       throw usageError(`--port must be a number from 0 to 65535, not "${values.port}"`);
     if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database))
       throw usageError('--database must be a postgres:// URL');
+    const bootstrapToken = values['bootstrap-token-stdin']
+      ? await readFirstLine(io.stdin ?? process.stdin, 'bootstrap token')
+      : process.env.USERDECK_BOOTSTRAP_TOKEN || undefined;
     let server;
     try {
       server = await startServer({
@@ -41,7 +52,7 @@ const serve: Command = {
         port,
         host: values.host ?? '127.0.0.1',
         databaseUrl: values.database,
-        bootstrapToken: process.env.USERDECK_BOOTSTRAP_TOKEN || undefined,
+        bootstrapToken,
         adminApi: !values['scim-only'],
         logger: { error: (message) => io.stderr.write(`${message}\n`) },
       });

@@ -3,7 +3,7 @@
  * Node child (same stdio and message API), running the real server from the entry's TypeScript
  * source and from the bundled `out/main/local-directory.js` the app really starts.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type Serializable } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -14,6 +14,7 @@ import type { UtilityProcess } from 'electron';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../tests/helpers/bridge-process';
 import { isCi } from '../../tests/helpers/postgres-global-setup';
+import { readableByItsUser } from '../../tests/helpers/process-exposure';
 import { createApiClient } from '../services/api';
 import { utilityProcessLauncher, type UtilityProcessApi } from './local-directory';
 
@@ -21,10 +22,11 @@ import { utilityProcessLauncher, type UtilityProcessApi } from './local-director
  * utilityProcess.fork as a Node child: `fork(modulePath, args, { env, stdio: 'pipe' })`. A `.ts`
  * entry runs through tsx; the bundled `.js` runs in plain Node, as Electron runs it.
  */
-const forks: { args: string[]; env: NodeJS.ProcessEnv; serviceName: string }[] = [];
+const forks: { args: string[]; env: NodeJS.ProcessEnv; serviceName: string; messages: unknown[] }[] = [];
 const fakeUtilityProcess: UtilityProcessApi = {
   fork(modulePath, args, options) {
-    forks.push({ args, env: options.env, serviceName: options.serviceName });
+    const messages: unknown[] = [];
+    forks.push({ args, env: options.env, serviceName: options.serviceName, messages });
     const child = spawn(
       process.execPath,
       [
@@ -44,7 +46,7 @@ const fakeUtilityProcess: UtilityProcessApi = {
       pid: child.pid,
       stdout: child.stdout,
       stderr: child.stderr,
-      postMessage: (message: unknown) => child.send(message as string),
+      postMessage: (message: unknown) => (messages.push(message), child.send(message as Serializable)),
       kill: () => child.kill('SIGKILL'),
     });
     child.once('exit', (code) => proc.emit('exit', code));
@@ -91,25 +93,44 @@ function launcherTests(entryPath: string) {
     if (!existsSync(entryPath)) throw new Error(notBuilt);
   });
 
-  it('runs `serve` from the entry with the token in its environment only, and stops it cleanly', async () => {
+  it('runs `serve` from the entry, the token sent by message (not in its environment or command line), and stops it cleanly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'userdeck-utility-'));
     dirs.push(dataDir);
     const token = randomBytes(32).toString('base64url');
     const lines: string[] = [];
     const forked = forks.length;
     const launcher = utilityProcessLauncher(fakeUtilityProcess, entryPath);
-    const server = await launcher.start({ dataDir, token, onOutput: (line) => lines.push(line) });
+    // A token in main's own environment is not passed on either.
+    const outer = process.env.USERDECK_BOOTSTRAP_TOKEN;
+    process.env.USERDECK_BOOTSTRAP_TOKEN = `outer-${randomBytes(16).toString('hex')}`;
+    let server: Awaited<ReturnType<typeof launcher.start>>;
+    try {
+      server = await launcher.start({ dataDir, token, onOutput: (line) => lines.push(line) });
+    } finally {
+      if (outer === undefined) delete process.env.USERDECK_BOOTSTRAP_TOKEN;
+      else process.env.USERDECK_BOOTSTRAP_TOKEN = outer;
+    }
 
     expect(forks[forked]).toMatchObject({
       args: ['--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
       serviceName: 'Userdeck Local directory',
+      messages: [{ bootstrapToken: token }],
     });
+    expect(forks[forked]!.env).not.toHaveProperty('USERDECK_BOOTSTRAP_TOKEN');
+    expect(JSON.stringify(forks[forked]!.env)).not.toContain(token);
     expect(forks[forked]!.args.join(' ')).not.toContain(token);
-    expect(forks[forked]!.env.USERDECK_BOOTSTRAP_TOKEN).toBe(token);
+    const exposed = readableByItsUser(server.pid!);
+    if (exposed !== null) {
+      expect(exposed).toContain('--port');
+      expect(exposed).not.toContain(token);
+      expect(exposed).not.toContain('USERDECK_BOOTSTRAP_TOKEN');
+    }
     expect(lines.join('\n')).toMatch(/Userdeck directory listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(lines.join('\n')).not.toContain(token);
 
     const api = createApiClient({ baseUrl: server.url, credentials: { method: 'token', token }, proxy: { mode: 'none' } });
-    expect((await api.admin.capabilities()).product).toBe('userdeck');
+    // The token main holds is the directory's Administrator token.
+    expect((await api.admin.me()).token?.name).toBe('bootstrap');
     api.dispose();
 
     let unexpected = false;

@@ -4,7 +4,8 @@
  */
 import { createInterface } from 'node:readline';
 import type { UtilityProcess } from 'electron';
-import { serveArgs, waitForReady, type LocalLauncher } from '../services/local/launcher';
+import { childEnv, serveArgs, waitForReady, type LocalLauncher } from '../services/local/launcher';
+import type { BootstrapMessage } from './local-directory-process';
 
 export interface UtilityProcessApi {
   fork(
@@ -21,12 +22,14 @@ export function utilityProcessLauncher(
 ): LocalLauncher {
   return {
     async start({ dataDir, token, onOutput }) {
-      // `serve` reads the token from its environment, never from its command line (visible to `ps`).
+      // The token goes by message, neither on the command line (`ps`) nor in the environment
+      // (/proc/<pid>/environ); the entry waits for it before it starts `serve`.
       const child = utilityProcess.fork(entryPath, serveArgs(dataDir).slice(1), {
-        env: { ...process.env, USERDECK_BOOTSTRAP_TOKEN: token },
+        env: childEnv(),
         stdio: 'pipe',
         serviceName: 'Userdeck Local directory',
       });
+      child.postMessage({ bootstrapToken: token } satisfies BootstrapMessage);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       if (child.stderr) createInterface({ input: child.stderr }).on('line', onOutput);
       let url: string;

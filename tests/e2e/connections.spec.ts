@@ -16,8 +16,10 @@ import { startBridgeProcess, type BridgeProcess } from '../helpers/bridge-proces
 import { testCertificates } from '../helpers/certs';
 import { startDirectoryProcess, type DirectoryProcess } from '../helpers/directory-process';
 import { startTlsFront } from '../helpers/net-front';
+import { readableByItsUser } from '../helpers/process-exposure';
 import { AppShell } from './support/app-shell';
 import { ConnectionSwitcher, ConnectionsPage } from './support/connections';
+import { makeLocalDirectoryToken } from './support/local-directory';
 
 const require = createRequire(import.meta.url);
 const keytar = require('keytar') as typeof Keytar;
@@ -110,10 +112,18 @@ test('a fresh install opens on the first-run screen and starts the Local directo
     db.close();
   }
 
+  // The token main made for it went over the child's stdin: it is not in the process's environment.
+  const localPid = localDirectoryPid(bridge.pid);
+  const exposed = readableByItsUser(localPid);
+  if (exposed !== null) {
+    expect(exposed).toContain('--bootstrap-token-stdin');
+    expect(exposed).not.toContain('USERDECK_BOOTSTRAP_TOKEN');
+  }
+
   // Its outbox is the mailbox: an invitation sent by the Local directory lands there. (A server
-  // without an outbox answers 404, and the view says the mailbox is not available.)
-  const token = localDirectoryToken(bridge.pid);
-  secrets.set('local directory token', token);
+  // without an outbox answers 404, and the view says the mailbox is not available.) The token main
+  // holds stays in its memory, so the test makes its own in the directory's database.
+  const token = makeLocalDirectoryToken(bridge.dataDir, 'administrator');
   const local = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${localUrl()}${path}`, {
       method,
@@ -421,16 +431,13 @@ function localUrl(): string {
   return /"url":"([^"]+)"/.exec(line ?? '')![1]!;
 }
 
-/** The token main gave the Local directory's process, read from that process's environment. */
-function localDirectoryToken(bridgePid: number): string {
+/** The Local directory's process: the bridge's child running `serve`. */
+function localDirectoryPid(bridgePid: number): number {
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid !== bridgePid) continue;
-      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-      const entry = env.find((e) => e.startsWith('USERDECK_BOOTSTRAP_TOKEN='));
-      if (entry) return entry.slice('USERDECK_BOOTSTRAP_TOKEN='.length);
+      if (ppid === bridgePid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('serve')) return Number(pid);
     } catch {
       // The process ended meanwhile.
     }

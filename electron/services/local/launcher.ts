@@ -37,6 +37,15 @@ export interface LocalLauncher {
 export const serveArgs = (dataDir: string) => ['serve', '--data', dataDir, '--port', '0', '--host', '127.0.0.1'];
 
 /**
+ * The child's environment: ours without a bootstrap token. The token goes over a pipe or a message
+ * instead: a process's environment is readable by its user in /proc/<pid>/environ for its lifetime.
+ */
+export function childEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const { USERDECK_BOOTSTRAP_TOKEN: _token, ...rest } = env;
+  return rest;
+}
+
+/**
  * Waits for the ready line on a stream of lines; rejects when the process exits first or the time
  * runs out.
  */
@@ -73,7 +82,7 @@ export function waitForReady(
   });
 }
 
-/** `node bin/userdeck.js serve …` as a child process. */
+/** `node bin/userdeck.js serve … --bootstrap-token-stdin` as a child process, the token on its stdin. */
 export function childProcessLauncher(options: {
   projectRoot: string;
   startTimeoutMs?: number;
@@ -81,13 +90,16 @@ export function childProcessLauncher(options: {
 }): LocalLauncher {
   return {
     async start({ dataDir, token, onOutput }) {
-      const child = spawn(process.execPath, [join(options.projectRoot, 'bin', 'userdeck.js'), ...serveArgs(dataDir)], {
-        cwd: options.projectRoot,
-        env: { ...process.env, USERDECK_BOOTSTRAP_TOKEN: token },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [join(options.projectRoot, 'bin', 'userdeck.js'), ...serveArgs(dataDir), '--bootstrap-token-stdin'],
+        { cwd: options.projectRoot, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
+      );
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.once('error', (error) => onOutput(`failed to start: ${error.message}`));
+      // A child that dies before reading its stdin must not crash us with EPIPE; its exit is reported.
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(`${token}\n`);
       createInterface({ input: child.stderr! }).on('line', onOutput);
       let url: string;
       try {

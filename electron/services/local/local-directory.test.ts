@@ -1,7 +1,7 @@
 /**
  * The Local directory with the real `userdeck serve` in a child process: first start with the
- * sample or empty, a fresh token per start (earlier ones revoked), a clean stop that releases the
- * port, and a crash noticed.
+ * sample or empty, a fresh token per start (earlier ones revoked) handed over on stdin, a clean stop
+ * that releases the port, and a crash noticed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -11,6 +11,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { LocalDirectoryStatus } from '../../../common/connections';
 import { seedDirectory } from '../../../cli/commands/seed';
 import { projectRoot } from '../../../tests/helpers/bridge-process';
+import { readableByItsUser } from '../../../tests/helpers/process-exposure';
 import { createApiClient } from '../api';
 import { createLogger } from '../log/logger';
 import { childProcessLauncher } from './launcher';
@@ -75,8 +76,15 @@ describe('Local directory', () => {
     expect(await userCount(endpoint.url, endpoint.token)).toBe(25);
     expect(statuses.map((s) => s.state)).toEqual(['starting', 'running', 'seeding', 'running']);
     expect(local.status()).toMatchObject({ state: 'running', initialized: true, sample: true });
-    // The token is in memory only: never in the log.
+    // The token is in memory only: never in the log, nor in the child's environment or command line
+    // (it went over the child's stdin).
     expect(lines.join('\n')).not.toContain(endpoint.token);
+    const exposed = readableByItsUser(local.pid!);
+    if (exposed !== null) {
+      expect(exposed).toContain('--bootstrap-token-stdin');
+      expect(exposed).not.toContain(endpoint.token);
+      expect(exposed).not.toContain('USERDECK_BOOTSTRAP_TOKEN');
+    }
     expect(lines.join('\n')).toContain('Userdeck directory listening on');
 
     await local.stop();

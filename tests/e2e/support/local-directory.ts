@@ -34,24 +34,26 @@ export interface UsersWorld {
   api: DirectoryApi;
 }
 
+/** Makes an API token with a role straight in the database of the bridge's Local directory. */
+export function makeLocalDirectoryToken(appDataDir: string, role: string): string {
+  const value = `e2e_${randomUUID()}`;
+  const db = new SQLite(join(appDataDir, 'local-directory', 'userdeck.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    const roleRow = db.prepare('select id from roles where key = ?').get(role) as { id: string } | undefined;
+    if (!roleRow) throw new Error(`no role ${role}`);
+    db.prepare(
+      `insert into api_tokens (id, name, token_hash, role_id, created_at, created_by, last_used_at, expires_at, revoked_at)
+       values (?, ?, ?, ?, ?, null, null, null, null)`,
+    ).run(randomUUID(), `e2e-${role}`, hashToken(value), roleRow.id, new Date().toISOString());
+  } finally {
+    db.close();
+  }
+  return value;
+}
+
 function directoryApi(url: string, dataDir: string): DirectoryApi {
-  const dbPath = join(dataDir, 'local-directory', 'userdeck.db');
-  const token = (role: string) => {
-    const value = `e2e_${randomUUID()}`;
-    const db = new SQLite(dbPath);
-    try {
-      db.pragma('busy_timeout = 5000');
-      const roleRow = db.prepare('select id from roles where key = ?').get(role) as { id: string } | undefined;
-      if (!roleRow) throw new Error(`no role ${role}`);
-      db.prepare(
-        `insert into api_tokens (id, name, token_hash, role_id, created_at, created_by, last_used_at, expires_at, revoked_at)
-         values (?, ?, ?, ?, ?, null, null, null, null)`,
-      ).run(randomUUID(), `e2e-${role}`, hashToken(value), roleRow.id, new Date().toISOString());
-    } finally {
-      db.close();
-    }
-    return value;
-  };
+  const token = (role: string) => makeLocalDirectoryToken(dataDir, role);
   const admin = token('administrator');
   const call: DirectoryApi['call'] = async (method, path, body, as = admin) => {
     const response = await fetch(`${url}${path}`, {
