@@ -167,6 +167,11 @@ test('failed users can be retried as a new job from the results', async ({ app, 
   await users.selectPage();
   await users.bulk('delete');
   const dialog = users.bulkDialog();
+  // A delete first offers a fallback owner (none needed here: these users own nothing).
+  await expect(dialog.getByTestId('bulk-fallback-owner')).toBeVisible();
+  // The picker has the focus and drops its list of users down; a click beside it puts that away.
+  await dialog.locator('.v-card-title').click();
+  await dialog.getByTestId('bulk-preview-btn').click();
   await expect(dialog.getByTestId('preview-change')).toHaveText('3');
   await expect(dialog.getByTestId('preview-reasons')).toBeVisible();
   await dialog.getByTestId('bulk-confirm-count').locator('input').fill('3');
@@ -183,6 +188,87 @@ test('failed users can be retried as a new job from the results', async ({ app, 
   const retriedJob = (await world.api.call('GET', `/api/v1/jobs/${await retried.getAttribute('data-job-id')}`)).body;
   expect([retriedJob.action, retriedJob.total, retriedJob.failed]).toEqual(['delete', 1, 1]);
   expect(await world.api.all({ tags: 'retry', status: 'trash' })).toHaveLength(3);
+});
+
+test('parameterised actions from the bulk menu: add a tag, assign a group, set the language', async ({
+  app,
+  world,
+  pageErrors,
+}) => {
+  test.setTimeout(120_000);
+  await seedTagged(world, 'params', 3);
+  const before = await world.api.all({ tags: 'params' });
+  expect(before.map((u) => u.language)).not.toContain('fr');
+  const users = new UsersPage(app);
+  await users.open('tags=params');
+  await expect(users.rows()).toHaveCount(3);
+  const dialog = users.bulkDialog();
+  const jobs = users.jobsPanel().getByTestId('job-item');
+
+  /** Selects the page, runs the action once its parameters are given, and waits for the job. */
+  async function run(action: string, give: () => Promise<void>, nth: number) {
+    await users.selectPage();
+    await expect(app.getByTestId('bulk-count')).toHaveText('3 users selected');
+    await users.bulk(action);
+    await give();
+    await dialog.getByTestId('bulk-preview-btn').click();
+    await expect(dialog.getByTestId('preview-change')).toHaveText('3');
+    await dialog.getByTestId('bulk-run').click();
+    await expect(jobs).toHaveCount(nth);
+    await expect(jobs.first()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    await expect(jobs.first().getByTestId('job-counts')).toHaveText('3 done · 0 skipped · 0 failed');
+    await users.waitForRows();
+  }
+
+  // A new tag, created as it is typed.
+  await run(
+    'addTags',
+    async () => {
+      await dialog.getByTestId('bulk-list').locator('input').fill('handpicked');
+      await app.keyboard.press('Enter');
+      await expect(dialog.getByTestId('bulk-list')).toContainText('handpicked');
+      await app.keyboard.press('Escape');
+    },
+    1,
+  );
+  // An existing group, found by its name.
+  await run(
+    'addGroups',
+    async () => {
+      await dialog.getByTestId('bulk-list').locator('input').fill('Support');
+      await app
+        .locator('.v-overlay--active .v-list-item')
+        .filter({ hasText: /^Support$/ })
+        .click();
+      await app.keyboard.press('Escape');
+      await expect(dialog.getByTestId('bulk-list')).toContainText('Support');
+    },
+    2,
+  );
+  // A language of the directory, from its list.
+  await run(
+    'setLanguage',
+    async () => {
+      await dialog.getByTestId('bulk-single').click();
+      await app
+        .locator('.v-overlay--active .v-list-item')
+        .filter({ hasText: /^Français \(fr\)$/ })
+        .click();
+      await expect(dialog.getByTestId('bulk-single')).toContainText('Français (fr)');
+    },
+    3,
+  );
+
+  // What the server says: each of the three has all three changes, and nobody else got the tag.
+  const after = await world.api.all({ tags: 'params' });
+  expect(after.map((u) => u.id).sort()).toEqual(before.map((u) => u.id).sort());
+  for (const user of after) {
+    expect(user.tags).toEqual(expect.arrayContaining(['params', 'handpicked']));
+    expect(user.groups.map((g: { name: string }) => g.name)).toContain('Support');
+    expect(user.language).toBe('fr');
+  }
+  expect(await world.api.all({ tags: 'handpicked' })).toHaveLength(3);
+  expect(pageErrors).toEqual([]);
 });
 
 test('exporting a selection runs as a job whose file is saved through the native dialog', async ({ app, world }) => {
