@@ -1,8 +1,10 @@
 /**
  * The profile page against the Local directory: each tab shows what the server has about the user
  * (activity, sign-ins, sessions, notes, form answers, rights), the security actions really act, the
- * impersonation opens its own window with the bar and closes on exit, and the danger zone follows
- * the server's rules (delete refused with its reason, typed confirmation to anonymize).
+ * impersonation opens its own window with the bar and closes on exit, the activity's date range
+ * matches the server's, and the danger zone follows the server's rules (delete refused with its
+ * reason, or to the trash with a fallback owner who receives the user's groups; typed confirmation to
+ * anonymize; deactivate; ban with a reason).
  */
 import { expect, test, type UsersWorld } from './support/local-directory';
 import { ProfilePage, shot } from './support/users-page';
@@ -241,4 +243,167 @@ test('danger zone: delete is refused with the reason, anonymize needs the userna
   await app.getByTestId('danger-restore').click();
   await expect(app.getByTestId('profile-status')).toHaveAttribute('data-state', 'active');
   expect((await world.api.call('GET', `/api/v1/users/${fresh.body.id}`)).body.deletedAt).toBeNull();
+});
+
+test('danger zone: delete with a fallback owner, who receives what the deleted user owned', async ({
+  app,
+  world,
+  pageErrors,
+}) => {
+  const create = async (username: string, firstName: string, lastName: string) => {
+    const created = await world.api.call('POST', '/api/v1/users', {
+      username,
+      email: `${username}@example.org`,
+      firstName,
+      lastName,
+      active: true,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return created.body.id as string;
+  };
+  // Fay has no activity (delete is allowed) but owns a group, which needs someone to go to.
+  const fay = await create('fay.leaving', 'Fay', 'Leaving');
+  const otto = await create('otto.heir', 'Otto', 'Heir');
+  const group = await world.api.call('POST', '/api/v1/groups', { name: 'Fay’s reading circle' });
+  expect(group.status).toBe(201);
+  expect((await world.api.call('PUT', `/api/v1/groups/${group.body.id}/owner`, { userId: fay })).status).toBe(200);
+  const ownerOf = async (groupName: string) => {
+    const csv = await fetch(`${world.api.url}/api/v1/groups/export.csv`, {
+      headers: { authorization: `Bearer ${world.api.token('administrator')}` },
+    });
+    expect(csv.status).toBe(200);
+    const line = (await csv.text()).split(/\r?\n/).find((l) => l.includes(groupName))!;
+    return line.split(',')[5];
+  };
+  expect(await ownerOf('Fay’s reading circle')).toBe('fay.leaving');
+
+  const profile = new ProfilePage(app);
+  await profile.open(fay);
+  await profile.tab('danger');
+  const picker = app.getByTestId('fallback-owner');
+  await picker.locator('input').fill('otto.heir');
+  const option = app.locator('.v-overlay--active .v-list-item').filter({ hasText: /^Otto Heir \(otto\.heir\)$/ });
+  await option.click();
+  await expect(picker).toContainText('Otto Heir (otto.heir)');
+  await shot(app, 'profile-delete-fallback-owner');
+  await app.getByTestId('danger-delete').click();
+  await expect(app.getByTestId('profile-status')).toHaveAttribute('data-state', 'trash');
+
+  // The server: Fay in the trash, her group now Otto's, and the handover in the log.
+  expect((await world.api.call('GET', `/api/v1/users/${fay}`)).body.deletedAt).not.toBeNull();
+  expect((await world.api.all({ status: 'trash', q: 'fay.leaving' })).map((u) => u.id)).toEqual([fay]);
+  expect(await ownerOf('Fay’s reading circle')).toBe('otto.heir');
+  const trashed = (await world.api.call('GET', `/api/v1/users/${fay}/activity?type=user.trashed`)).body.items;
+  expect(trashed.map((a: { data: { fallbackOwnerId?: string } }) => a.data.fallbackOwnerId)).toEqual([otto]);
+  expect((await world.api.call('GET', `/api/v1/users/${otto}`)).body.deletedAt).toBeNull();
+  expect(pageErrors).toEqual([]);
+});
+
+test('danger zone: deactivate, then ban with a reason', async ({ app, world, pageErrors }) => {
+  const created = await world.api.call('POST', '/api/v1/users', {
+    username: 'bruno.banned',
+    email: 'bruno.banned@example.org',
+    firstName: 'Bruno',
+    lastName: 'Banned',
+    active: true,
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  const profile = new ProfilePage(app);
+  await profile.open(id);
+  await profile.tab('danger');
+
+  await app.getByTestId('danger-deactivate').click();
+  await expect(app.getByTestId('profile-status')).toHaveAttribute('data-state', 'inactive');
+  const inactive = (await world.api.call('GET', `/api/v1/users/${id}`)).body;
+  expect([inactive.active, inactive.inactiveReason]).toEqual([false, 'manual']);
+  // From inactive, the zone offers activate and ban, no longer deactivate.
+  await expect(app.getByTestId('danger-deactivate')).toHaveCount(0);
+  await expect(app.getByTestId('danger-activate')).toBeVisible();
+
+  await app.getByTestId('danger-ban').click();
+  // No ban without a reason.
+  await app.getByTestId('reason-confirm').click();
+  await expect(app.getByTestId('reason-input')).toContainText('Write at least 1 characters.');
+  expect((await world.api.call('GET', `/api/v1/users/${id}`)).body.inactiveReason).toBe('manual');
+  await app.getByTestId('reason-input').locator('textarea').first().fill('Shared his account with a whole class');
+  await app.getByTestId('reason-confirm').click();
+  await expect(app.getByTestId('profile-status')).toHaveAttribute('data-state', 'banned');
+  await expect(app.getByTestId('profile-status-note')).toHaveText('Shared his account with a whole class');
+  await expect(app.getByTestId('reason-input')).toHaveCount(0);
+  await shot(app, 'profile-banned');
+  const banned = (await world.api.call('GET', `/api/v1/users/${id}`)).body;
+  expect([banned.active, banned.inactiveReason, banned.statusNote]).toEqual([
+    false,
+    'banned',
+    'Shared his account with a whole class',
+  ]);
+  // Banned: only activate is left.
+  await expect(app.getByTestId('danger-ban')).toHaveCount(0);
+  await expect(app.getByTestId('danger-activate')).toBeVisible();
+  expect(pageErrors).toEqual([]);
+});
+
+test('activity: the date range shows what the server has between those days', async ({ app, world, pageErrors }) => {
+  const created = await world.api.call('POST', '/api/v1/users', {
+    username: 'dora.dates',
+    email: 'dora.dates@example.org',
+    firstName: 'Dora',
+    lastName: 'Dates',
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  // Visits reported by an application on known past days, beside today's creation.
+  const events = [
+    { at: '2024-03-10T09:00:00.000Z', name: '/courses/march' },
+    { at: '2024-06-20T15:30:00.000Z', name: '/courses/june' },
+    { at: '2024-06-30T23:00:00.000Z', name: '/courses/end-of-june' },
+  ].map((e) => ({ userId: id, type: 'page', app: 'lms', ...e }));
+  const posted = await world.api.call('POST', '/api/v1/events', { events });
+  expect(posted.body.accepted).toBe(3);
+
+  const profile = new ProfilePage(app);
+  await profile.open(id);
+  await profile.tab('activity');
+  const shown = () =>
+    app.getByTestId('activity-item').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.action));
+  const server = async (range: string) =>
+    ((await world.api.call('GET', `/api/v1/users/${id}/activity?pageSize=50${range}`)).body.items as { action: string }[]).map(
+      (a) => a.action,
+    );
+  const everything = await server('');
+  await expect(app.getByTestId('activity-item')).toHaveCount(everything.length);
+
+  const from = app.getByTestId('activity-from').locator('input');
+  const to = app.getByTestId('activity-to').locator('input');
+  // June 2024, both ends included (the 30th until its last minute).
+  await from.fill('2024-06-01');
+  await to.fill('2024-06-30');
+  const june = await server('&from=2024-06-01&to=2024-06-30');
+  expect(june).toEqual(['access.page', 'access.page']);
+  await expect(app.getByTestId('activity-item')).toHaveCount(june.length);
+  expect(await shown()).toEqual(june);
+  await expect(app.getByTestId('activity-timeline')).toContainText('/courses/june');
+  await expect(app.getByTestId('activity-timeline')).toContainText('/courses/end-of-june');
+  await expect(app.getByTestId('activity-timeline')).not.toContainText('/courses/march');
+  await shot(app, 'profile-activity-range');
+
+  // Only an end: everything up to March.
+  await from.fill('');
+  await to.fill('2024-03-31');
+  await expect(app.getByTestId('activity-item')).toHaveCount(1);
+  await expect(app.getByTestId('activity-timeline')).toContainText('/courses/march');
+  expect(await shown()).toEqual(await server('&to=2024-03-31'));
+
+  // A range with nothing in it says so.
+  await from.fill('2023-01-01');
+  await to.fill('2023-12-31');
+  await expect(app.getByTestId('activity-empty')).toBeVisible();
+  expect(await server('&from=2023-01-01&to=2023-12-31')).toEqual([]);
+
+  // Cleared, the whole timeline again.
+  await from.fill('');
+  await to.fill('');
+  await expect(app.getByTestId('activity-item')).toHaveCount(everything.length);
+  expect(pageErrors).toEqual([]);
 });
