@@ -5,24 +5,26 @@ import * as lifecycle from './migrations/002-lifecycle';
 import * as listProbes from './migrations/003-list-probes';
 import * as relationCounts from './migrations/004-relation-counts';
 import * as statsIndex from './migrations/005-stats-index';
+import * as scimContacts from './migrations/006-scim-contacts';
 
 /**
  * The ordered migrations of both databases. Add a file under migrations/ and a line here; names sort
  * in order and are never renamed once released.
  */
-const all: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
+export const migrations: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '001-core': core,
   '002-lifecycle': lifecycle,
   '003-list-probes': listProbes,
   '004-relation-counts': relationCounts,
   '005-stats-index': statsIndex,
+  '006-scim-contacts': scimContacts,
 };
 
 class InCodeProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
     const out: Record<string, Migration> = {};
-    for (const [name, migration] of Object.entries(all)) {
+    for (const [name, migration] of Object.entries(migrations)) {
       out[name] = { up: (db) => migration.up(db, this.dialect) };
     }
     return out;

@@ -68,6 +68,19 @@ export interface UsersTable {
   search_text: string;
   /** SCIM attributes the server keeps but does not model (title, addresses, manager…), as JSON. */
   scim_attributes: string | null;
+  /** The SCIM `type` of the primary email and phone (`home`, `mobile`…); null reads as `work`. */
+  email_type: string | null;
+  phone_type: string | null;
+}
+
+/** The secondary SCIM emails and phones of `scim_attributes`, one row each, for filters (users/contacts.ts). */
+export interface UserContactsTable {
+  user_id: string;
+  kind: string;
+  position: number;
+  value: string;
+  value_lower: string;
+  type: string | null;
 }
 
 export interface GroupsTable {
@@ -221,4 +234,5 @@ export interface Database {
   activity_log: ActivityLogTable;
   user_counts: UserCountsTable;
   relation_counts: RelationCountsTable;
+  user_contacts: UserContactsTable;
 }

@@ -33,6 +33,8 @@ export async function anonymizeUsers(env: OpEnv, ids: string[]): Promise<void> {
         avatar_url: null,
         external_id: null,
         scim_attributes: null,
+        email_type: null,
+        phone_type: null,
         password_hash: null,
         active: 0,
         inactive_reason: 'manual',

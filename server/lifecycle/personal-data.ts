@@ -36,7 +36,8 @@ export async function redactActivity(env: OpEnv, userIds: string[]): Promise<num
 
 /**
  * Deletes what only describes these people: their sessions (addresses, devices), their tokens,
- * the notes about them, their form answers and custom field values, and their mails' contents.
+ * the notes about them, their form answers, custom field values and SCIM emails and phones, and
+ * their mails' contents.
  */
 export async function removePersonalRecords(env: OpEnv, userIds: string[]): Promise<void> {
   for (let i = 0; i < userIds.length; i += 500) {
@@ -46,6 +47,7 @@ export async function removePersonalRecords(env: OpEnv, userIds: string[]): Prom
     await env.db.deleteFrom('notes').where('user_id', 'in', ids).execute();
     await env.db.deleteFrom('form_answers').where('user_id', 'in', ids).execute();
     await env.db.deleteFrom('user_field_values').where('user_id', 'in', ids).execute();
+    await env.db.deleteFrom('user_contacts').where('user_id', 'in', ids).execute();
   }
   await redactOutbox(env.db, userIds);
 }

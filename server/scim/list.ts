@@ -62,7 +62,7 @@ export async function listResources(
 ): Promise<ListPage> {
   const db = ctx.db.kysely;
   const limits = { maxLength: ctx.limits.filterMaxLength, maxDepth: ctx.limits.filterMaxDepth, urns };
-  const resolver: Resolver = kind === 'users' ? userResolver(fields) : groupResolver;
+  const resolver: Resolver = kind === 'users' ? userResolver(fields, ctx.db.dialect) : groupResolver;
   const table = kind === 'users' ? sql`users` : sql`groups`;
   const where: Sql[] = kind === 'users' ? [sql`users.deleted_at is null`] : [];
   if (params.filter !== undefined) where.push(compileFilter(parseFilter(params.filter, limits), resolver, ctx.db));

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { StoredField } from '../custom-fields/store';
+import type { Dialect } from '../db/dialect';
 import { ApiError } from '../errors';
 import type { Column, Resolver, Sql, Target } from './filter/compile';
 import type { AttrPath } from './filter/parse';
@@ -17,10 +18,47 @@ const unsupported = (path: AttrPath) =>
 
 const text = (expr: Sql, extra: { caseExact?: boolean; lowered?: boolean } = {}): Column => ({ kind: 'text', expr, ...extra });
 
+/**
+ * An attribute kept as it came in `users.scim_attributes` (title, department, manager…), read from
+ * the JSON in SQL: the same filter semantics as a column, without an index (like displayName).
+ */
+function kept(dialect: Dialect, ...path: string[]): Column {
+  return text(
+    dialect === 'sqlite'
+      ? sql`json_extract(users.scim_attributes, ${`$.${path.join('.')}`})`
+      : sql`(users.scim_attributes::jsonb #>> ${`{${path.join(',')}}`}::text[])`,
+  );
+}
+
+/** Core attributes kept in `scim_attributes.core`, by lower-cased name. */
+const keptCore = new Map(['nickName', 'title', 'userType', 'profileUrl', 'timezone', 'locale'].map((n) => [n.toLowerCase(), n]));
+const keptNameParts = new Map(['middleName', 'honorificPrefix', 'honorificSuffix'].map((n) => [n.toLowerCase(), n]));
+const keptEnterprise = new Map(['costCenter', 'organization', 'division', 'department'].map((n) => [n.toLowerCase(), n]));
+
+/** Where the emails and phone numbers live: the primary one in users, the others in user_contacts. */
+const contactLists: Record<string, { kind: 'email' | 'phone'; value: Column; type: Sql; present: Sql }> = {
+  emails: {
+    kind: 'email',
+    value: text(sql`users.email_lower`, { lowered: true }),
+    type: sql`(case when users.email_lower is not null then coalesce(users.email_type, 'work') end)`,
+    present: sql`users.email_lower is not null`,
+  },
+  phonenumbers: {
+    kind: 'phone',
+    value: text(sql`users.phone`),
+    type: sql`(case when users.phone is not null then coalesce(users.phone_type, 'work') end)`,
+    present: sql`users.phone is not null`,
+  },
+};
+
 /** Maps SCIM User attribute paths to the users table (and its relations) for filters and sorting. */
-export function userResolver(fields: StoredField[]): Resolver {
+export function userResolver(fields: StoredField[], dialect: Dialect): Resolver {
   return {
-    resolve(path: AttrPath, parent: AttrPath | null): Target {
+    sources(attribute: AttrPath): number {
+      const urn = (attribute.urn ?? userSchema).toLowerCase();
+      return urn === userSchema.toLowerCase() && attribute.name.toLowerCase() in contactLists ? 2 : 1;
+    },
+    resolve(path: AttrPath, parent: AttrPath | null, source = 0): Target {
       const urn = (path.urn ?? parent?.urn ?? userSchema).toLowerCase();
       const outer = parent ? parent.name.toLowerCase() : path.name.toLowerCase();
       const sub = (parent ? path.name : path.sub)?.toLowerCase() ?? null;
@@ -29,6 +67,7 @@ export function userResolver(fields: StoredField[]): Resolver {
         parent ? { column } : { column, wrap: (cond) => sql`exists (select 1 from ${from} and ${cond})` };
 
       if (urn === userSchema.toLowerCase()) {
+        if (keptCore.has(outer) && sub === null) return { column: kept(dialect, 'core', keptCore.get(outer)!) };
         switch (outer) {
           case 'id':
             return { column: text(sql`users.id`, { caseExact: true }) };
@@ -39,7 +78,6 @@ export function userResolver(fields: StoredField[]): Resolver {
           case 'displayname':
             return { column: text(sql`users.display_name`) };
           case 'preferredlanguage':
-          case 'locale':
             return { column: text(sql`users.language`) };
           case 'active':
             return { column: { kind: 'bool', expr: sql`users.active` } };
@@ -47,17 +85,43 @@ export function userResolver(fields: StoredField[]): Resolver {
             if (sub === 'givenname') return { column: text(sql`users.first_name`) };
             if (sub === 'familyname') return { column: text(sql`users.last_name`) };
             if (sub === 'formatted') return { column: text(sql`(users.first_name || ' ' || users.last_name)`) };
+            if (sub && keptNameParts.has(sub)) return { column: kept(dialect, 'core', 'name', keptNameParts.get(sub)!) };
             break;
           case 'emails':
-            if (sub === null || sub === 'value') return { column: text(sql`users.email_lower`, { lowered: true }) };
-            if (sub === 'type') return { column: { kind: 'const', value: 'work', presence: sql`users.email_lower is not null` } };
-            if (sub === 'primary')
-              return { column: { kind: 'const', value: true, presence: sql`users.email_lower is not null` } };
+          case 'phonenumbers': {
+            const list = contactLists[outer]!;
+            if (source === 1) {
+              // The other values: one user_contacts row each (users/contacts.ts), found by value.
+              const column: Column | null =
+                sub === null || sub === 'value'
+                  ? text(sql`fc.value_lower`, { lowered: true })
+                  : sub === 'type'
+                    ? text(sql`fc.type`)
+                    : sub === 'primary'
+                      ? { kind: 'const', value: false, presence: null }
+                      : sub === 'display'
+                        ? text(sql`cast(null as text)`)
+                        : null;
+              if (!column) break;
+              // PostgreSQL turns `or id in (…)` into a scan of every user checking a hashed list;
+              // `id = any(array(…))` is an index condition, or-ed with the primary column's.
+              const rows = sql`select fc.user_id from user_contacts fc where fc.kind = ${list.kind}`;
+              return parent
+                ? { column }
+                : {
+                    column,
+                    wrap: (cond) =>
+                      dialect === 'postgres'
+                        ? sql`users.id = any(array(${rows} and ${cond}))`
+                        : sql`users.id in (${rows} and ${cond})`,
+                  };
+            }
+            if (sub === null || sub === 'value') return { column: list.value };
+            if (sub === 'type') return { column: text(list.type) };
+            if (sub === 'primary') return { column: { kind: 'const', value: true, presence: list.present } };
+            if (sub === 'display') return { column: text(sql`cast(null as text)`) };
             break;
-          case 'phonenumbers':
-            if (sub === null || sub === 'value') return { column: text(sql`users.phone`) };
-            if (sub === 'type') return { column: { kind: 'const', value: 'work', presence: sql`users.phone is not null` } };
-            break;
+          }
           case 'meta':
             if (sub === 'created') return { column: { kind: 'date', expr: sql`users.created_at` } };
             if (sub === 'lastmodified') return { column: { kind: 'date', expr: sql`users.updated_at` } };
@@ -80,6 +144,11 @@ export function userResolver(fields: StoredField[]): Resolver {
         }
       } else if (urn === enterpriseSchema.toLowerCase()) {
         if (outer === 'employeenumber') return { column: text(sql`users.official_code`) };
+        if (keptEnterprise.has(outer)) return { column: kept(dialect, 'enterprise', keptEnterprise.get(outer)!) };
+        if (outer === 'manager' && (sub === null || sub === 'value'))
+          return { column: kept(dialect, 'enterprise', 'manager', 'value') };
+        if (outer === 'manager' && sub === 'displayname')
+          return { column: kept(dialect, 'enterprise', 'manager', 'displayName') };
       } else if (urn === userdeckSchema.toLowerCase()) {
         switch (outer) {
           case 'maternalsurname':

@@ -22,6 +22,9 @@ import { asBoolean, asString, getCi, invalidSyntax, invalidValue, isObject, keyC
 export interface ScimUserExtra {
   externalId: string | null;
   scimAttributes: { core?: Json; enterprise?: Json } | null;
+  /** The SCIM type of the primary email and phone; null (never given) reads as `work`. */
+  emailType?: string | null;
+  phoneType?: string | null;
 }
 
 const mappedCore = new Set([
@@ -70,8 +73,11 @@ export function toScimUser(user: User, extra: ScimUserExtra, base: string): Json
       ...nameExtra,
     }),
     displayName: user.displayName,
-    emails: [...(user.email ? [{ value: user.email, type: 'work', primary: true }] : []), ...otherEmails],
-    phoneNumbers: [...(user.phone ? [{ value: user.phone, type: 'work', primary: true }] : []), ...otherPhones],
+    emails: [...(user.email ? [{ value: user.email, type: extra.emailType ?? 'work', primary: true }] : []), ...otherEmails],
+    phoneNumbers: [
+      ...(user.phone ? [{ value: user.phone, type: extra.phoneType ?? 'work', primary: true }] : []),
+      ...otherPhones,
+    ],
     preferredLanguage: user.language,
     ...rest,
     active: user.active,
@@ -196,21 +202,36 @@ export function fromScimUser(body: Json, fields: StoredField[], knownUrns: strin
   input.displayName = asString(core.displayName, 'displayName');
   const emails = (Array.isArray(core.emails) ? core.emails : []) as Json[];
   const withValue = emails.filter((e) => typeof e.value === 'string' && e.value.trim() !== '');
+  // The primary value goes to the user's column with its type beside it (null for `work`, the type
+  // a missing one reads as, so that echoing a resource back changes nothing); the others are kept
+  // as they came.
+  const typeOf = (entry: Json | undefined) => {
+    const type = typeof entry?.type === 'string' ? entry.type.trim() : '';
+    return type === '' || type.toLowerCase() === 'work' ? null : type;
+  };
   if (withValue.length) {
     const at = primaryOf(withValue);
     input.email = String(withValue[at]!.value).trim();
+    input.emailType = typeOf(withValue[at]);
     const others = withValue.filter((_, i) => i !== at);
     if (others.length) coreExtra.emails = others;
-  } else input.email = null;
+  } else {
+    input.email = null;
+    input.emailType = null;
+  }
   const phones = ((Array.isArray(core.phoneNumbers) ? core.phoneNumbers : []) as Json[]).filter(
     (p) => typeof p.value === 'string' && p.value.trim() !== '',
   );
   if (phones.length) {
     const at = primaryOf(phones);
     input.phone = String(phones[at]!.value).trim();
+    input.phoneType = typeOf(phones[at]);
     const others = phones.filter((_, i) => i !== at);
     if (others.length) coreExtra.phoneNumbers = others;
-  } else input.phone = null;
+  } else {
+    input.phone = null;
+    input.phoneType = null;
+  }
   input.language = asString(core.preferredLanguage, 'preferredLanguage');
   if (core.active !== undefined && core.active !== null) input.active = core.active as boolean;
   if (typeof core.password === 'string' && core.password !== '') input.password = core.password;

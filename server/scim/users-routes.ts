@@ -22,7 +22,7 @@ export async function scimUsers(ctx: ServerContext, ids: string[], base: string)
   if (users.length === 0) return [];
   const extras = await ctx.db.kysely
     .selectFrom('users')
-    .select(['id', 'external_id', 'scim_attributes'])
+    .select(['id', 'external_id', 'scim_attributes', 'email_type', 'phone_type'])
     .where('id', 'in', ids)
     .execute();
   const byId = new Map(extras.map((e) => [e.id, e]));
@@ -31,6 +31,8 @@ export async function scimUsers(ctx: ServerContext, ids: string[], base: string)
     const extra: ScimUserExtra = {
       externalId: e?.external_id ?? null,
       scimAttributes: e?.scim_attributes ? (JSON.parse(e.scim_attributes) as ScimUserExtra['scimAttributes']) : null,
+      emailType: e?.email_type ?? null,
+      phoneType: e?.phone_type ?? null,
     };
     return toScimUser(u, extra, base);
   });

@@ -13,6 +13,7 @@ import type { Permission } from '../roles/permissions';
 import { describeErrors } from '../http/zod-errors';
 import { afterUserUpdated, afterUsersCreated } from '../lifecycle/hooks';
 import type { RelationResolver, RoleInfo } from './relations';
+import { contactRows } from './contacts';
 import { searchText, sortName } from './text';
 import { searchable, valueRows } from './values';
 
@@ -21,6 +22,9 @@ export interface UserInput extends UserWrite {
   externalId?: string | null;
   /** SCIM attributes kept as they came (title, addresses, enterprise manager…); null clears them. */
   scimAttributes?: Record<string, unknown> | null;
+  /** SCIM: the `type` of the primary email and phone (`home`, `mobile`…). */
+  emailType?: string | null;
+  phoneType?: string | null;
   /** Create only: mail the typed password, or an invitation, instead of the default welcome. */
   notify?: 'password' | 'invitation';
 }
@@ -244,6 +248,8 @@ export async function createUsers(env: WriteEnv, inputs: UserInput[]): Promise<C
           locked_until: null,
           external_id: clean(input.externalId),
           scim_attributes: input.scimAttributes ? JSON.stringify(input.scimAttributes) : null,
+          email_type: clean(input.emailType),
+          phone_type: clean(input.phoneType),
           version: 1,
           sort_name: sortName(firstName, lastName),
           search_text: searchDoc(base, customText(env, input.customFields ?? {})),
@@ -294,6 +300,8 @@ async function insertPrepared(
   await insertChunks(groupRows, 2000, (chunk) => env.db.insertInto('group_members').values(chunk).execute());
   const tagRows = prepared.flatMap((p) => p.tags.map((t) => ({ user_id: p.row.id, tag_id: t })));
   await insertChunks(tagRows, 2000, (chunk) => env.db.insertInto('user_tags').values(chunk).execute());
+  const contacts = prepared.flatMap((p) => contactRows(p.row.id, inputs[p.index]!.scimAttributes));
+  await insertChunks(contacts, 1000, (chunk) => env.db.insertInto('user_contacts').values(chunk).execute());
   const valueRowsAll = prepared.flatMap((p) =>
     Object.entries(inputs[p.index]!.customFields ?? {}).flatMap(([key, value]) => {
       const field = fieldsByKey.get(key);
@@ -332,6 +340,8 @@ const columns: [keyof UserInput, keyof UsersTable][] = [
   ['language', 'language'],
   ['license', 'license'],
   ['externalId', 'external_id'],
+  ['emailType', 'email_type'],
+  ['phoneType', 'phone_type'],
 ];
 
 /** Applies a partial write to one user. Returns the names of the fields that changed (none: no-op). */
@@ -405,6 +415,9 @@ export async function updateUser(env: WriteEnv, id: string, raw: UserInput, opti
     if (value !== existing.scim_attributes) {
       patch.scim_attributes = value;
       changed.push('scimAttributes');
+      await env.db.deleteFrom('user_contacts').where('user_id', '=', id).execute();
+      const contacts = contactRows(id, input.scimAttributes);
+      if (contacts.length) await env.db.insertInto('user_contacts').values(contacts).execute();
     }
   }
   if (input.password) {

@@ -31,8 +31,17 @@ export interface Target {
 }
 
 export interface Resolver {
-  /** The column of `path`; `parent` is the multi-valued attribute of a value filter (`emails`). */
-  resolve(path: AttrPath, parent: AttrPath | null): Target;
+  /**
+   * The column of `path`; `parent` is the multi-valued attribute of a value filter (`emails`);
+   * `source` which of the attribute's places (see `sources`) the column is read from.
+   */
+  resolve(path: AttrPath, parent: AttrPath | null, source?: number): Target;
+  /**
+   * How many places a multi-valued attribute's values live in (1 when absent): a user's primary
+   * email is a column of the users table, the others rows of a side table. A condition on the
+   * attribute holds when it holds for a value in one of them.
+   */
+  sources?(attribute: AttrPath): number;
 }
 
 const invalid = (message: string) => new ApiError(400, 'invalidFilter', message, { scimType: 'invalidFilter' });
@@ -189,30 +198,51 @@ function present(column: Column): Sql {
   }
 }
 
-export function compileFilter(filter: Filter, resolver: Resolver, flavor: SqlFlavor, parent: AttrPath | null = null): Sql {
+/** One condition per place the attribute's values live in, or-ed: the values are their union. */
+function anySource(resolver: Resolver, attribute: AttrPath, one: (source: number) => Sql): Sql {
+  const n = resolver.sources?.(attribute) ?? 1;
+  if (n === 1) return one(0);
+  return sql`(${sql.join(
+    Array.from({ length: n }, (_, i) => one(i)),
+    sql` or `,
+  )})`;
+}
+
+export function compileFilter(
+  filter: Filter,
+  resolver: Resolver,
+  flavor: SqlFlavor,
+  parent: AttrPath | null = null,
+  source = 0,
+): Sql {
+  const leaf = (path: AttrPath, make: (column: Column) => Sql): Sql => {
+    const at = (i: number) => {
+      const target = resolver.resolve(path, parent, i);
+      return target.wrap ? target.wrap(make(target.column)) : make(target.column);
+    };
+    // Inside a value filter the place is chosen once, around the whole filter.
+    return parent ? at(source) : anySource(resolver, path, at);
+  };
   switch (filter.kind) {
     case 'logical':
       return sql`(${sql.join(
-        filter.items.map((f) => compileFilter(f, resolver, flavor, parent)),
+        filter.items.map((f) => compileFilter(f, resolver, flavor, parent, source)),
         filter.op === 'and' ? sql` and ` : sql` or `,
       )})`;
     case 'not':
-      return sql`not (${compileFilter(filter.filter, resolver, flavor, parent)})`;
-    case 'present': {
-      const target = resolver.resolve(filter.path, parent);
-      return target.wrap ? target.wrap(present(target.column)) : present(target.column);
-    }
-    case 'compare': {
-      const target = resolver.resolve(filter.path, parent);
-      const cond = condition(filter.op, target.column, filter.value, flavor);
-      return target.wrap ? target.wrap(cond) : cond;
-    }
+      return sql`not (${compileFilter(filter.filter, resolver, flavor, parent, source)})`;
+    case 'present':
+      return leaf(filter.path, (column) => present(column));
+    case 'compare':
+      return leaf(filter.path, (column) => condition(filter.op, column, filter.value, flavor));
     case 'valuePath': {
       if (parent) throw invalid('value filters cannot nest');
       // The whole inner filter must hold for one value: relations get one EXISTS around it.
-      const probe = resolver.resolve({ ...filter.path, sub: 'value' }, null);
-      const inner = compileFilter(filter.filter, resolver, flavor, filter.path);
-      return probe.wrap ? probe.wrap(inner) : inner;
+      return anySource(resolver, filter.path, (i) => {
+        const probe = resolver.resolve({ ...filter.path, sub: 'value' }, null, i);
+        const inner = compileFilter(filter.filter, resolver, flavor, filter.path, i);
+        return probe.wrap ? probe.wrap(inner) : inner;
+      });
     }
   }
 }
