@@ -106,6 +106,25 @@ describeBackends('auth', (backend) => {
     expect((await login('eve', 'eve-secret-1')).status).toBe(200);
   });
 
+  it('counts wrong passwords sent at the same time, so a guessing script cannot outrun the lock', async () => {
+    expect(
+      (
+        await dir.call('POST', '/api/v1/users', {
+          username: 'rush',
+          email: 'rush@example.org',
+          firstName: 'Rus',
+          lastName: 'Hour',
+          password: 'rush-secret-1',
+        })
+      ).status,
+    ).toBe(201);
+    const answers = await Promise.all(Array.from({ length: 5 }, () => login('rush', 'not-the-password')));
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
+    expect((await login('rush', 'rush-secret-1')).status).toBe(429);
+    const log = await dir.call('GET', '/api/v1/activity?type=auth.locked&pageSize=50');
+    expect(log.body.items.length).toBeGreaterThanOrEqual(1);
+  });
+
   it('follows the lockout policy of the settings: failures before the lock and its length', async () => {
     const settings = await dir.call('GET', '/api/v1/settings');
     expect(settings.body.policies).toMatchObject({ lockoutFailures: 5, lockoutMinutes: 15 });

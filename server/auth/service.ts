@@ -80,17 +80,22 @@ export async function checkCredentials(ctx: ServerContext, request: LoginRequest
   const ok = user.password_hash ? await verifyPassword(request.password, user.password_hash) : false;
   if (!ok) {
     // The lockout policy (settings): this many wrong passwords in a row lock the account for a while.
+    // Counted in the database, not from the row read above: wrong passwords sent at the same time
+    // (a guessing script) each count, so the lock cannot be outrun.
     const { lockoutFailures, lockoutMinutes } = await loadPolicies(db);
-    const failed = user.failed_logins + 1;
-    const lock = failed >= lockoutFailures;
-    await db
+    const counted = await db
       .updateTable('users')
-      .set({
-        failed_logins: lock ? 0 : failed,
-        locked_until: lock ? new Date(now.getTime() + lockoutMinutes * 60_000).toISOString() : user.locked_until,
-      })
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
       .where('id', '=', user.id)
-      .execute();
+      .returning('failed_logins')
+      .executeTakeFirst();
+    const lock = Number(counted?.failed_logins ?? 0) >= lockoutFailures;
+    if (lock)
+      await db
+        .updateTable('users')
+        .set({ failed_logins: 0, locked_until: new Date(now.getTime() + lockoutMinutes * 60_000).toISOString() })
+        .where('id', '=', user.id)
+        .execute();
     await appendActivity(db, ctx.clock, systemActor, {
       action: lock ? 'auth.locked' : 'auth.loginFailed',
       targetType: 'user',
@@ -104,15 +109,16 @@ export async function checkCredentials(ctx: ServerContext, request: LoginRequest
 
 /** Counts a successful sign-in (last login, login count) and upgrades an old password hash. */
 export async function recordSignIn(ctx: ServerContext, user: Selectable<UsersTable>, password: string): Promise<void> {
+  const rehash = needsRehash(user.password_hash!) ? { password_hash: await hashPassword(password) } : {};
   await ctx.db.kysely
     .updateTable('users')
-    .set({
+    .set((eb) => ({
       failed_logins: 0,
       locked_until: null,
       last_login_at: ctx.clock.now().toISOString(),
-      login_count: user.login_count + 1,
-      ...(needsRehash(user.password_hash!) ? { password_hash: await hashPassword(password) } : {}),
-    })
+      login_count: eb('login_count', '+', 1),
+      ...rehash,
+    }))
     .where('id', '=', user.id)
     .execute();
 }
