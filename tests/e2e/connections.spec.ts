@@ -17,6 +17,7 @@ import { testCertificates } from '../helpers/certs';
 import { startDirectoryProcess, type DirectoryProcess } from '../helpers/directory-process';
 import { startTlsFront } from '../helpers/net-front';
 import { readableByItsUser } from '../helpers/process-exposure';
+import { expectAccessible } from './support/a11y';
 import { AppShell } from './support/app-shell';
 import { ConnectionSwitcher, ConnectionsPage } from './support/connections';
 import { makeLocalDirectoryToken } from './support/local-directory';
@@ -51,7 +52,8 @@ test.beforeAll(async ({ browser }) => {
   secrets.set('staging bootstrap token', staging.token);
   secrets.set('scim token', scimOnly.token);
 
-  page = await browser.newPage();
+  // A context of its own: axe-core (the accessibility checks) needs one.
+  page = await (await browser.newContext()).newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('response', async (response) => {
     const url = new URL(response.url());
@@ -83,7 +85,7 @@ test.afterAll(async () => {
   // Keychain entries of this session's profiles go with them; whatever is left is removed here.
   const state = await bridge.invoke<{ connections: { id: string; builtin: boolean }[] }>('connections/list');
   if (state.ok) for (const c of state.value.connections) if (!c.builtin) await bridge.invoke('connections/delete', { id: c.id });
-  await page?.close();
+  await page?.context().close();
   await bridge?.stop();
   await staging?.close();
   await scimOnly?.close();
@@ -94,6 +96,7 @@ test('a fresh install opens on the first-run screen and starts the Local directo
   await expect(page.getByTestId('welcome')).toBeVisible();
   await expect(page.getByTestId('view-title')).toHaveText('Welcome to Userdeck');
   await new AppShell(page).screenshot('welcome');
+  await expectAccessible(page, 'first-run screen');
 
   await page.getByTestId('welcome-sample-action').click();
   await expect(page.getByTestId('welcome-progress')).toBeVisible();
@@ -169,6 +172,7 @@ test('adds a connection to a second server: inline validation, wrong password, t
   await connections.fill({ name: 'Staging', url: 'ftp://directory.example', username: adminName, secret: wrongPassword });
   await expect(connections.errorOf('conn-url')).toContainText('Enter an http:// or https:// address');
   await expect(connections.errorOf('conn-name')).toHaveCount(0);
+  await expectAccessible(page, 'connection dialog with errors', { include: '.v-overlay--active' });
 
   // A wrong password gets a clear message.
   await connections.fill({ url: staging.url });
@@ -185,6 +189,7 @@ test('adds a connection to a second server: inline validation, wrong password, t
   await expect(connections.dialog().getByTestId('conn-test-identity')).toContainText(`(${adminName})`);
   await expect(connections.dialog().getByTestId('conn-test-roles')).toHaveText('Roles: administrator');
   await new AppShell(page).screenshot('connection-test');
+  await expectAccessible(page, 'connection dialog with a test report', { include: '.v-overlay--active' });
   await connections.save();
 
   await connections.connect('Staging');
@@ -193,6 +198,7 @@ test('adds a connection to a second server: inline validation, wrong password, t
   await expect(switcher.button()).toHaveAttribute('data-color', '#43A047');
   expect(await switcher.current()).toBe('Staging');
   await new AppShell(page).screenshot('connections');
+  await expectAccessible(page, 'connections view');
 });
 
 test('switches between connections from the app bar', async () => {
@@ -233,6 +239,7 @@ test('asks to sign in again when the saved API token is revoked', async () => {
   const dialog = page.getByTestId('sign-in-dialog').locator('.v-card');
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('The saved API token was refused');
+  await expectAccessible(page, 'sign-in dialog', { include: '.v-overlay--active' });
   await expect(page.getByTestId('connection-banner')).toHaveAttribute('data-status', 'needsSignIn');
 
   await dialog.getByTestId('sign-in-secret').locator('input').fill(created.body.token);

@@ -324,7 +324,7 @@ test('danger zone: deactivate, then ban with a reason', async ({ app, world, pag
   await app.getByTestId('danger-ban').click();
   // No ban without a reason.
   await app.getByTestId('reason-confirm').click();
-  await expect(app.getByTestId('reason-input')).toContainText('Write at least 1 characters.');
+  await expect(app.getByTestId('reason-input')).toContainText('Write at least one character.');
   expect((await world.api.call('GET', `/api/v1/users/${id}`)).body.inactiveReason).toBe('manual');
   await app.getByTestId('reason-input').locator('textarea').first().fill('Shared his account with a whole class');
   await app.getByTestId('reason-confirm').click();

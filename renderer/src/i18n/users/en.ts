@@ -320,7 +320,7 @@ const usersEn = {
       notMailed: 'The user was created, but the mail could not be sent.',
       errors: {
         mismatch: 'The two passwords differ.',
-        minLength: 'Write at least {min} characters.',
+        minLength: 'Write at least one character. | Write at least {min} characters.',
         taken: 'Already used by another user.',
       },
     },

@@ -318,7 +318,7 @@ const usersEs: UsersMessages = {
       notMailed: 'Se ha creado el usuario, pero no se ha podido enviar el correo.',
       errors: {
         mismatch: 'Las dos contraseñas no coinciden.',
-        minLength: 'Escribe al menos {min} caracteres.',
+        minLength: 'Escribe al menos un carácter. | Escribe al menos {min} caracteres.',
         taken: 'Ya lo usa otro usuario.',
       },
     },

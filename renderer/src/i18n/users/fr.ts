@@ -319,7 +319,7 @@ const usersFr: UsersMessages = {
       notMailed: 'L’utilisateur est créé, mais l’e-mail n’a pas pu être envoyé.',
       errors: {
         mismatch: 'Les deux mots de passe diffèrent.',
-        minLength: 'Écrivez au moins {min} caractères.',
+        minLength: 'Écrivez au moins un caractère. | Écrivez au moins {min} caractères.',
         taken: 'Déjà utilisé par un autre utilisateur.',
       },
     },
