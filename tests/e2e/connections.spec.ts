@@ -123,8 +123,7 @@ test('a fresh install opens on the first-run screen and starts the Local directo
     expect(exposed).not.toContain('USERDECK_BOOTSTRAP_TOKEN');
   }
 
-  // Its outbox is the mailbox: an invitation sent by the Local directory lands there. (A server
-  // without an outbox answers 404, and the view says the mailbox is not available.) The token main
+  // Its outbox is the mailbox: an invitation sent by the Local directory lands there. The token main
   // holds stays in its memory, so the test makes its own in the directory's database.
   const token = makeLocalDirectoryToken(bridge.dataDir, 'administrator');
   const local = async (method: string, path: string, body?: unknown) => {
@@ -136,25 +135,20 @@ test('a fresh install opens on the first-run screen and starts the Local directo
     return { status: response.status, body: (await response.json().catch(() => null)) as Record<string, unknown> | null };
   };
   const outbox = await local('GET', '/api/v1/outbox');
-  if (outbox.status === 404) {
-    await page.getByTestId('nav-mailbox').click();
-    await expect(page.getByTestId('mailbox-unavailable')).toBeVisible();
-  } else {
-    expect(outbox.status).toBe(200);
-    const invitee = await local('POST', '/api/v1/users', {
-      username: 'mail.reader',
-      email: 'mail.reader@example.org',
-      firstName: 'Mia',
-      lastName: 'Reader',
-    });
-    expect(invitee.status).toBe(201);
-    expect((await local('POST', `/api/v1/users/${String(invitee.body!.id)}/invite`, {})).status).toBe(200);
-    await page.getByTestId('nav-mailbox').click();
-    const message = page.getByTestId('mailbox-message').filter({ hasText: 'mail.reader@example.org' }).first();
-    await expect(message).toBeVisible();
-    await message.click();
-    await expect(page.getByTestId('mailbox-reader')).toContainText('mail.reader@example.org');
-  }
+  expect(outbox.status).toBe(200);
+  const invitee = await local('POST', '/api/v1/users', {
+    username: 'mail.reader',
+    email: 'mail.reader@example.org',
+    firstName: 'Mia',
+    lastName: 'Reader',
+  });
+  expect(invitee.status).toBe(201);
+  expect((await local('POST', `/api/v1/users/${String(invitee.body!.id)}/invite`, {})).status).toBe(200);
+  await page.getByTestId('nav-mailbox').click();
+  const message = page.getByTestId('mailbox-message').filter({ hasText: 'mail.reader@example.org' }).first();
+  await expect(message).toBeVisible();
+  await message.click();
+  await expect(page.getByTestId('mailbox-reader')).toContainText('mail.reader@example.org');
   await new AppShell(page).screenshot('mailbox');
 });
 
