@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
 import type { BatchRow } from '../../../common/api/admin';
 import { startServer, type RunningServer } from '../../../server/index';
 import { testCertificates } from '../../../tests/helpers/certs';
 import { closedPort, startConnectProxy, startFaultFront, startTlsFront, type FaultFront } from '../../../tests/helpers/net-front';
 import { createApiClient, type ApiClient, type ApiClientOptions, type ApiCredentials } from './index';
+import { failure } from '../../../tests/helpers/failure';
 
 const adminToken = `client-test-${randomUUID()}`;
 let server: RunningServer;
@@ -31,16 +31,6 @@ function client(options: Partial<ApiClientOptions> & { credentials?: ApiCredenti
   });
   clients.push(api);
   return api;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const unique = () => randomUUID().slice(0, 8);

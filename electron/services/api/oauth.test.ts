@@ -10,10 +10,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
 import { startServer, type RunningServer } from '../../../server/index';
 import { startFaultFront, type FaultFront } from '../../../tests/helpers/net-front';
 import { createApiClient, type ApiClient } from './index';
+import { failure } from '../../../tests/helpers/failure';
 
 const adminToken = `oauth-test-${randomUUID()}`;
 const clientId = 'userdeck-desktop';
@@ -85,16 +85,6 @@ function client(secret = clientSecret, scope: string | null = 'directory.read', 
   });
   clients.push(api);
   return api;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('OAuth2 client credentials', () => {

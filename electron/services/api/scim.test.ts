@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../../common/errors';
 import { startServer, type RunningServer } from '../../../server/index';
 import { discover, identify } from '../connections/capabilities';
 import { createApiClient, type ApiClient } from './index';
 import { ScimClient, scimSchemas, type ScimUser } from './scim';
+import { failure } from '../../../tests/helpers/failure';
 
 const token = `scim-test-${randomUUID()}`;
 const servers: { server: RunningServer; dir: string }[] = [];
@@ -24,16 +24,6 @@ async function start(adminApi: boolean) {
   const api = createApiClient({ baseUrl: server.url, credentials: { method: 'token', token }, proxy: { mode: 'none' } });
   clients.push(api);
   return { server, api };
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
 }
 
 let full: Awaited<ReturnType<typeof start>>;

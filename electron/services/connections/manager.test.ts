@@ -11,7 +11,6 @@ import { OAuth2Server } from 'oauth2-mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CONNECTION_ID, type ConnectionInput, type ParsedConnectionInput } from '../../../common/connections';
 import { connectionInputSchema } from '../../../common/connections';
-import { AppError } from '../../../common/errors';
 import { seedDirectory } from '../../../cli/commands/seed';
 import { startServer, type RunningServer } from '../../../server/index';
 import { projectRoot } from '../../../tests/helpers/bridge-process';
@@ -27,6 +26,7 @@ import { ProfileStore } from './profiles';
 import { SchemaCache } from './schema-cache';
 import { keychainService, loadKeytar } from './secrets/keychain';
 import { openSecretStore } from './secrets/open';
+import { failure } from '../../../tests/helpers/failure';
 
 const prefix = `Userdeck manager test ${process.pid}`;
 const adminToken = `manager-test-${randomUUID()}`;
@@ -108,16 +108,6 @@ const input = (over: Partial<ConnectionInput> = {}): ParsedConnectionInput =>
     proxy: { mode: 'none' },
     ...over,
   });
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('profiles and secrets', () => {
   it('stores settings in the data folder and the password only in the keychain', async () => {

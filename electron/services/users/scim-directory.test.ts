@@ -7,23 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ConnectionCapabilities, ConnectionFeature } from '../../../common/connections';
-import { AppError } from '../../../common/errors';
 import type { DirectoryUser } from '../../../common/users/scim';
 import { adminToken, describeBackends, startTestDirectory, type TestDirectory } from '../../../tests/helpers/directory';
 import { createApiClient, type ApiClient } from '../api';
 import { scimSchemas } from '../api/scim';
 import { discover } from '../connections/capabilities';
 import { ScimDirectory, scimFilterOf } from './scim-directory';
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
+import { failure } from '../../../tests/helpers/failure';
 
 it('turns the search box and the status filter into one SCIM filter, quoting what was typed', () => {
   expect(scimFilterOf({})).toBeUndefined();
